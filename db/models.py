@@ -1,0 +1,93 @@
+"""The tables.
+
+Telegram ids are BIGINT: user ids exceed 2**31 and group chat ids are large negatives.
+Verdicts are append-only: a changed verdict is a new row, so a claim's history is its verdicts.
+Review progress (which claim a reviewer is on, which rating awaits a source) lives in
+`review_session`, not in memory, so a restart or another replica continues where one stopped.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import BigInteger, Column, DateTime, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _timestamp(*, nullable: bool = False, index: bool = False) -> datetime:
+    return Field(  # type: ignore[no-any-return]
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=nullable, index=index),
+    )
+
+
+class Reviewer(SQLModel, table=True):
+    __tablename__ = "reviewer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    telegram_id: int = Field(sa_column=Column(BigInteger, nullable=False, unique=True))
+    name: str = Field(max_length=200)
+    username: str | None = Field(default=None, max_length=64)
+    role: str = Field(max_length=16)
+    active: bool = Field(default=True)
+    created_at: datetime = _timestamp()
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "article"
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    url: str | None = Field(default=None, max_length=2048)
+    title: str | None = Field(default=None, max_length=500)
+    source_kind: str = Field(max_length=16)
+    submitted_by_id: int = Field(foreign_key="reviewer.id", index=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    submitted_at: datetime = _timestamp(index=True)
+
+
+class Claim(SQLModel, table=True):
+    __tablename__ = "claim"
+    __table_args__ = (UniqueConstraint("article_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    position: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    normalized_text: str = Field(sa_column=Column(Text, nullable=False))
+    score: float = Field(default=0.0)
+    status: str = Field(default="pending", max_length=16, index=True)
+    created_at: datetime = _timestamp()
+
+
+class Verdict(SQLModel, table=True):
+    __tablename__ = "verdict"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    reviewer_id: int = Field(foreign_key="reviewer.id", index=True)
+    rating: str = Field(max_length=16)
+    source_url: str | None = Field(default=None, max_length=2048)
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    reused_from_id: int | None = Field(default=None, foreign_key="verdict.id")
+    created_at: datetime = _timestamp(index=True)
+
+
+class ReviewSession(SQLModel, table=True):
+    """One reviewer walking one article in one chat."""
+
+    __tablename__ = "review_session"
+    __table_args__ = (UniqueConstraint("reviewer_id", "chat_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    reviewer_id: int = Field(foreign_key="reviewer.id")
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    article_id: int = Field(foreign_key="article.id")
+    claim_id: int | None = Field(default=None, foreign_key="claim.id")
+    claim_message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    pending_rating: str | None = Field(default=None, max_length=16)
+    updated_at: datetime = _timestamp()

@@ -1,0 +1,120 @@
+"""Every setting Factdesk reads, in one place.
+
+Settings come from the environment or a `.env` file in the working directory. The bot token is a
+`SecretStr` so that it never shows up in a repr, a log line or a traceback.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from domain.matching import DEFAULT_SAME_THRESHOLD, DEFAULT_SIMILAR_THRESHOLD
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+
+
+class Settings(BaseSettings):
+    """Factdesk's configuration; field names map to upper-case environment variables."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, description="Bot token from BotFather (required to run the bot)."
+    )
+    telegram_api_url: str = Field(
+        default=DEFAULT_API_URL,
+        description="Bot API base URL in PTB's base_url form, for self-hosted Bot API servers.",
+    )
+    telegram_file_url: str | None = Field(
+        default=None, description="Bot API file base URL; derived from TELEGRAM_API_URL if unset."
+    )
+    database_url: str = Field(
+        default="sqlite:///factdesk.db", description="SQLAlchemy URL of the database."
+    )
+    factdesk_admins: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), description="Comma-separated Telegram user ids of the admins."
+    )
+    factdesk_max_claims: int = Field(default=15, ge=1, le=100)
+    factdesk_same_threshold: float = Field(default=DEFAULT_SAME_THRESHOLD, ge=0, le=100)
+    factdesk_similar_threshold: float = Field(default=DEFAULT_SIMILAR_THRESHOLD, ge=0, le=100)
+    factdesk_max_article_chars: int = Field(default=200_000, ge=1_000)
+    factdesk_allow_private_urls: bool = Field(
+        default=False,
+        description="Allow fetching links that resolve to private or loopback addresses.",
+    )
+    factdesk_fetch_timeout: float = Field(default=15.0, gt=0)
+    factdesk_log_level: str = Field(default="INFO")
+
+    @field_validator("factdesk_admins", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> object:
+        """Accept "1, 2,3" as well as a list, and say which entry is not a user id."""
+        if isinstance(value, int):
+            return frozenset({value})
+        if isinstance(value, str):
+            ids: set[int] = set()
+            for part in value.replace(";", ",").split(","):
+                part = part.strip()
+                if not part:
+                    continue
+                if not part.lstrip("-").isdigit():
+                    raise ValueError(f"{part!r} is not a numeric Telegram user id")
+                ids.add(int(part))
+            return frozenset(ids)
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _check_api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @property
+    def file_url(self) -> str:
+        """PTB's base_file_url: the same server, with /file before /bot."""
+        if self.telegram_file_url:
+            return self.telegram_file_url.rstrip("/")
+        head, sep, tail = self.telegram_api_url.rpartition("/bot")
+        return f"{head}/file/bot{tail}" if sep else f"{self.telegram_api_url}/file/bot"
+
+    def require_token(self) -> str:
+        """The token's value, for the one place that hands it to PTB."""
+        if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put it in the "
+                "environment or in a .env file"
+            )
+        return self.telegram_bot_token.get_secret_value()
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line for the operator."""
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One line naming each bad setting by its environment variable."""
+    parts = []
+    for item in error.errors():
+        name = ".".join(str(loc) for loc in item["loc"]).upper() or "settings"
+        parts.append(f"{name}: {item['msg']}")
+    return "invalid configuration: " + "; ".join(parts)
+
+
+def load_settings() -> Settings:
+    """Read the settings, turning pydantic's report into a ConfigError."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise ConfigError(describe_validation_error(error)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
