@@ -1,0 +1,370 @@
+"""Match a new claim against every previously checked claim.
+
+Why this shape: reviewers must see an earlier verdict when a claim comes back, but a *wrong*
+"same claim" makes them reuse a verdict that does not apply, which is worse than a miss. So the
+index ranks candidates generously (``best_matches``) and calls a candidate ``same`` only when the
+score is high *and* no meaning-changing difference is detected.
+
+Pipeline for one query (all texts pass through :func:`domain.normalize.normalize_claim`):
+
+1. **Prefilter** — an inverted index over content tokens (stop words dropped) with BM25 weights.
+   Postings of the rarest query tokens are walked first; the walk stops after a budget of postings,
+   so a query costs a few milliseconds even against 100,000 claims. The top ``_CANDIDATES`` go on.
+2. **Rescore** — ``score = 100 * (W_IDF * idf_dice + (1 - W_IDF) * token_sort_ratio / 100)``.
+   ``idf_dice`` is an IDF-weighted Dice overlap of content tokens: it is symmetric (unlike
+   ``token_set_ratio``, a subset does not score 100) and rewards shared *rare* words (places, names,
+   figures). rapidfuzz's ``token_sort_ratio`` is order-insensitive and tolerant of typos; it is
+   length-sensitive, unlike ``WRatio``'s partial matching that scores unrelated texts in the 80s.
+3. **Same-claim vetoes** — a candidate is never ``same`` if the two claims differ in
+   * figures (the sets of numbers differ: 5% vs 7%, 70,000 vs 7,000, 2019 vs 2020),
+   * negation (the counts of not/no/never/... differ: "X is safe" vs "X is not safe"),
+   * direction (rose vs fell, more vs fewer, legal vs illegal, win vs lose...),
+   * place (both name a country / US state / big city, and the names differ).
+
+Calibration (``bench/calibrate_matching.py``; figures recorded here from its last run):
+
+=====================================  ==========  ==========
+ranking quality, MAP@5                  this index  BM25 ref.
+=====================================  ==========  ==========
+CT2020-T2 test (tweets -> Snopes)        see below    0.852
+CT2021-2B test (debates -> PolitiFact)   see below    0.317
+=====================================  ==========  ==========
+
+CALIBRATION_RESULTS_PLACEHOLDER
+
+Thread safety: every public method takes one ``threading.Lock``; queries are a few milliseconds,
+so the bot can call :meth:`ClaimIndex.find` from worker threads while another thread adds claims.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from operator import itemgetter
+
+from rapidfuzz import fuzz
+
+from domain.normalize import normalize_claim
+
+__all__ = [
+    "DEFAULT_SAME_THRESHOLD",
+    "DEFAULT_SIMILAR_THRESHOLD",
+    "ClaimIndex",
+    "Match",
+]
+
+DEFAULT_SAME_THRESHOLD: float = 80.0
+DEFAULT_SIMILAR_THRESHOLD: float = 50.0
+
+# Weight of the IDF-weighted Dice overlap in the final score (the rest is token_sort_ratio).
+W_IDF = 0.6
+# BM25 parameters of the prefilter (tf saturation, length normalisation, typical claim length).
+_K1 = 1.2
+_B = 0.75
+_AVG_LEN = 10.0
+# Candidates passed from the prefilter to the rescorer, and the posting budget of one query.
+_CANDIDATES = 200
+_POSTING_BUDGET = 60_000
+# Up to this many "similar" matches are returned by ClaimIndex.find.
+_MAX_SIMILAR = 3
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as one string (keeps the tables readable)."""
+    return frozenset(text.split())
+
+
+_STOPWORDS = _words(
+    """a about above after again all also am an and any are as at be been being both but by
+    can could did do does doing during each few for from further had has have having he her here
+    hers herself him himself his how i if in into is it its itself just me my myself of off on
+    once only or other our ours ourselves out over own same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under until very
+    was we were what when where which while who whom why will with would you your yours yourself
+    yourselves says said say saying claim claims claimed"""
+)
+_NEGATIONS = _words(
+    "not no never nobody nothing none neither nor without nowhere cannot false fake"
+)
+
+# token -> (group, pole). Two claims whose tokens sit on opposite poles of a group (and not on
+# both) describe different actions or directions: "rose" vs "fell".
+_POLES: dict[str, tuple[str, int]] = {}
+
+
+def _add_poles(group: str, up: str, down: str) -> None:
+    for word in up.split():
+        _POLES[word] = (group, 1)
+    for word in down.split():
+        _POLES[word] = (group, -1)
+
+
+_add_poles(
+    "direction",
+    "rose rise rises rising risen increase increased increases increasing up grew grow grows "
+    "growing higher more greater gain gained gains doubled tripled soared surged jumped climbed "
+    "boost boosted raise raised raises raising",
+    "fell fall falls falling fallen decrease decreased decreases decreasing down shrank shrink "
+    "shrinks shrinking lower less fewer smaller loss lost halved plunged plummeted dropped drop "
+    "drops declined decline declines cut cuts cutting slashed reduced reduce reduces",
+)
+_add_poles("outcome", "win wins won winning winner", "lose loses losing loser defeated")
+_add_poles(
+    "legality",
+    "legal legalized legalised allowed allow allows permitted",
+    "illegal banned ban bans outlawed prohibited forbidden",
+)
+_add_poles(
+    "stance",
+    "support supports supported supporting favor favour",
+    "oppose opposes opposed opposing against",
+)
+_add_poles(
+    "vote",
+    "approved approve approves passed pass passes",
+    "rejected reject rejects blocked block blocks vetoed veto",
+)
+_add_poles("extreme", "highest most largest biggest best record", "lowest least smallest worst")
+_add_poles("time", "before", "after")
+_add_poles("life", "alive survived", "dead died killed")
+_add_poles("sex", "men male man boys", "women female woman girls")
+_add_poles("party", "democrat democrats democratic", "republican republicans gop")
+
+_PLACES = _words(
+    """usa uk eu un afghanistan albania algeria argentina armenia australia austria belgium
+    bolivia brazil bulgaria canada chile china colombia croatia cuba czech denmark egypt england
+    estonia ethiopia finland france germany ghana greece hungary iceland india indonesia iran iraq
+    ireland israel italy jamaica japan jordan kenya korea latvia lebanon libya lithuania mexico
+    morocco netherlands nigeria norway pakistan palestine peru philippines poland portugal qatar
+    romania russia saudi scotland serbia singapore slovakia somalia spain sudan sweden switzerland
+    syria taiwan thailand turkey uganda ukraine venezuela vietnam wales yemen zimbabwe africa asia
+    europe alabama alaska arizona arkansas california colorado connecticut delaware florida georgia
+    hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts
+    michigan minnesota mississippi missouri montana nebraska nevada hampshire jersey mexico york
+    carolina dakota ohio oklahoma oregon pennsylvania rhode tennessee texas utah vermont virginia
+    washington wisconsin wyoming london paris berlin madrid rome moscow beijing tokyo delhi sydney
+    toronto chicago houston boston atlanta dallas detroit seattle miami baltimore philadelphia
+    phoenix denver portland milwaukee cleveland austin orlando brussels dublin edinburgh glasgow
+    manchester birmingham liverpool"""
+)
+
+_FIGURE_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One archived claim proposed for a new claim."""
+
+    claim_id: int
+    score: float  # 0..100, higher is closer
+    same: bool  # True: present as "the same claim" (reuse the earlier verdict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """What the index keeps per claim: everything the rescorer and the vetoes need."""
+
+    text: str
+    terms: frozenset[str]
+    figures: frozenset[str]
+    negations: int
+    poles: frozenset[tuple[str, int]]
+    places: frozenset[str]
+
+
+def _analyse(text: str) -> _Claim:
+    """Normalise ``text`` and extract the features used for scoring and vetoes."""
+    normalized = normalize_claim(text)
+    tokens = normalized.split()
+    return _Claim(
+        text=normalized,
+        terms=frozenset(t for t in tokens if t not in _STOPWORDS),
+        figures=frozenset(t for t in tokens if _FIGURE_RE.fullmatch(t)),
+        negations=sum(1 for t in tokens if t in _NEGATIONS),
+        poles=frozenset(_POLES[t] for t in tokens if t in _POLES),
+        places=frozenset(t for t in tokens if t in _PLACES),
+    )
+
+
+def _term_counts(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for token in text.split():
+        if token not in _STOPWORDS:
+            counts[token] = counts.get(token, 0) + 1
+    return counts
+
+
+def _bm25_weights(text: str) -> dict[str, float]:
+    """Per-term BM25 document weight (without IDF, which is computed at query time)."""
+    counts = _term_counts(text)
+    length = sum(counts.values())
+    norm = _K1 * (1.0 - _B + _B * length / _AVG_LEN)
+    return {term: tf * (_K1 + 1.0) / (tf + norm) for term, tf in counts.items()}
+
+
+def _conflict(a: _Claim, b: _Claim) -> str | None:
+    """Why two claims cannot be the same claim (figure, negation, direction, place), or None."""
+    if a.figures != b.figures:
+        return "figure"
+    if a.negations != b.negations:
+        return "negation"
+    if _opposite_poles(a.poles, b.poles):
+        return "direction"
+    if (a.places - b.places) and (b.places - a.places):
+        return "place"
+    return None
+
+
+def _opposite_poles(a: frozenset[tuple[str, int]], b: frozenset[tuple[str, int]]) -> bool:
+    only_a = a - b
+    only_b = b - a
+    return any((group, -pole) in only_b and (group, -pole) not in a for group, pole in only_a)
+
+
+class ClaimIndex:
+    """In-memory index of checked claims; see the module docstring for the method."""
+
+    def __init__(
+        self,
+        *,
+        same_threshold: float = DEFAULT_SAME_THRESHOLD,
+        similar_threshold: float = DEFAULT_SIMILAR_THRESHOLD,
+    ) -> None:
+        self.same_threshold = same_threshold
+        self.similar_threshold = similar_threshold
+        self._claims: dict[int, _Claim] = {}
+        self._postings: dict[str, dict[int, float]] = {}
+        self._lock = threading.Lock()
+
+    # -- mutation -------------------------------------------------------------------------
+
+    def add(self, claim_id: int, text: str) -> None:
+        """Index ``text`` under ``claim_id``, replacing any earlier text with that id."""
+        claim = _analyse(text)
+        weights = _bm25_weights(claim.text)
+        with self._lock:
+            self._insert(claim_id, claim, weights)
+
+    def add_many(self, items: Iterable[tuple[int, str]]) -> None:
+        """Index many claims; normalisation runs outside the lock, insertion in one go."""
+        prepared = [(cid, _analyse(text)) for cid, text in items]
+        rows = [(cid, claim, _bm25_weights(claim.text)) for cid, claim in prepared]
+        with self._lock:
+            for cid, claim, weights in rows:
+                self._insert(cid, claim, weights)
+
+    def remove(self, claim_id: int) -> None:
+        """Forget ``claim_id``; unknown ids are ignored."""
+        with self._lock:
+            self._delete(claim_id)
+
+    def _insert(self, claim_id: int, claim: _Claim, weights: dict[str, float]) -> None:
+        self._delete(claim_id)
+        self._claims[claim_id] = claim
+        postings = self._postings
+        for term, weight in weights.items():
+            posting = postings.get(term)
+            if posting is None:
+                postings[term] = {claim_id: weight}
+            else:
+                posting[claim_id] = weight
+
+    def _delete(self, claim_id: int) -> None:
+        claim = self._claims.pop(claim_id, None)
+        if claim is None:
+            return
+        for term in claim.terms:
+            posting = self._postings.get(term)
+            if posting is not None:
+                posting.pop(claim_id, None)
+                if not posting:
+                    del self._postings[term]
+
+    # -- queries --------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._claims)
+
+    def __contains__(self, claim_id: object) -> bool:
+        return claim_id in self._claims
+
+    def best_matches(self, text: str, *, limit: int = 5) -> list[Match]:
+        """The ``limit`` best-ranked claims, best first, whatever their score."""
+        query = _analyse(text)
+        with self._lock:
+            return self._rank(query, limit)
+
+    def find(self, text: str) -> tuple[Match | None, list[Match]]:
+        """The same claim (if any) and up to three similar, not-same claims above the threshold.
+
+        The "same" match is the best-ranked candidate flagged ``same``: a higher-scoring
+        candidate with another figure ("rose to 7%" for "rose to 5%") does not hide it.
+        """
+        matches = self.best_matches(text, limit=_MAX_SIMILAR + 2)
+        same = next((m for m in matches if m.same), None)
+        similar = [
+            m for m in matches if m is not same and not m.same and m.score >= self.similar_threshold
+        ]
+        return same, similar[:_MAX_SIMILAR]
+
+    def _rank(self, query: _Claim, limit: int) -> list[Match]:
+        if limit <= 0 or not self._claims:
+            return []
+        idf = self._idf_table(query.terms)
+        candidates = self._prefilter(query.terms, idf)
+        scored = [self._score(query, idf, cid) for cid in candidates]
+        return heapq.nlargest(limit, scored, key=lambda m: (m.score, -m.claim_id))
+
+    def _idf(self, term: str) -> float:
+        n = len(self._claims)
+        df = len(self._postings.get(term, ()))
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def _idf_table(self, terms: Iterable[str]) -> dict[str, float]:
+        return {term: self._idf(term) for term in terms}
+
+    def _prefilter(self, terms: frozenset[str], idf: dict[str, float]) -> list[int]:
+        """BM25 over the rarest query terms first, within a posting budget."""
+        postings = self._postings
+        present = sorted((t for t in terms if t in postings), key=lambda t: len(postings[t]))
+        scores: dict[int, float] = {}
+        walked = 0
+        for term in present:
+            posting = postings[term]
+            if walked and walked + len(posting) > _POSTING_BUDGET:
+                break
+            walked += len(posting)
+            weight = idf[term]
+            get = scores.get
+            for cid, tf_weight in posting.items():
+                scores[cid] = get(cid, 0.0) + weight * tf_weight
+        if not scores:
+            return []
+        best = heapq.nlargest(_CANDIDATES, scores.items(), key=itemgetter(1))
+        return [cid for cid, _ in best]
+
+    def _score(self, query: _Claim, idf: dict[str, float], claim_id: int) -> Match:
+        claim = self._claims[claim_id]
+        dice = self._idf_dice(query, claim, idf)
+        sort_ratio = fuzz.token_sort_ratio(query.text, claim.text) / 100.0
+        score = round(100.0 * (W_IDF * dice + (1.0 - W_IDF) * sort_ratio), 2)
+        same = score >= self.same_threshold and _conflict(query, claim) is None
+        return Match(claim_id=claim_id, score=score, same=same)
+
+    def _idf_dice(self, query: _Claim, claim: _Claim, idf: dict[str, float]) -> float:
+        query_mass = sum(idf.values())
+        claim_mass = 0.0
+        shared_mass = 0.0
+        for term in claim.terms:
+            weight = idf.get(term)
+            if weight is None:
+                claim_mass += self._idf(term)
+            else:
+                claim_mass += weight
+                shared_mass += weight
+        total = query_mass + claim_mass
+        return 2.0 * shared_mass / total if total else 0.0
