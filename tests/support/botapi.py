@@ -120,6 +120,18 @@ _HTML_ENTITY_TYPES = {
     "blockquote": "blockquote",
     "tg-emoji": "custom_emoji",
 }
+_ADMIN_RIGHTS = (
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+)
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
@@ -312,6 +324,9 @@ class FakeBotApi:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self._user_messages: dict[tuple[int, int], dict[str, Any]] = {}
         self._chats: dict[int, dict[str, Any]] = {}
+        self._users: dict[int, dict[str, Any]] = {}
+        #: (chat_id, user_id) -> status answered by getChatMember ("member" when not set).
+        self.member_status: dict[tuple[int, int], str] = {}
         self._next_message_id: dict[int, int] = {}
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -518,7 +533,7 @@ class FakeBotApi:
         text: str,
         *,
         chat_id: int | None = None,
-        first_name: str = "Ann",
+        first_name: str | None = None,
         username: str | None = None,
         chat_type: str = "private",
         forward_from_chat_title: str | None = None,
@@ -558,7 +573,7 @@ class FakeBotApi:
         caption: str | None = None,
     ) -> int:
         """Deliver a user's document; the bot can download it via getFile."""
-        message = self._user_message(user_id, chat_id, "Ann", None, "private")
+        message = self._user_message(user_id, chat_id, None, None, None)
         stored = self._store_file(content, file_name, mime_type, "documents")
         message["document"] = self._document_json(stored)
         if caption is not None:
@@ -587,7 +602,7 @@ class FakeBotApi:
         chat = chat_id if chat_id is not None else message.chat_id
         query_id = str(next(self._callback_ids))
         self._open_callback_queries.add(query_id)
-        user = self._user_json(user_id, "Ann", None)
+        user = self._user_json(user_id)
         query: dict[str, Any] = {
             "id": query_id,
             "from": user,
@@ -600,12 +615,22 @@ class FakeBotApi:
 
     # ------------------------------------------------------------------ helpers: objects
 
-    def _user_json(self, user_id: int, first_name: str, username: str | None) -> dict[str, Any]:
-        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+    def _user_json(
+        self, user_id: int, first_name: str | None = None, username: str | None = None
+    ) -> dict[str, Any]:
+        """The user as last introduced by a ``send_text`` (so button presses keep the name)."""
+        known = self._users.get(user_id, {})
+        user: dict[str, Any] = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": first_name or known.get("first_name", "Ann"),
+            "language_code": "en",
+        }
+        username = username or known.get("username")
         if username is not None:
             user["username"] = username
-        user["language_code"] = "en"
-        return user
+        self._users[user_id] = user
+        return dict(user)
 
     def _bot_json(self) -> dict[str, Any]:
         return {
@@ -634,23 +659,35 @@ class FakeBotApi:
         self,
         user_id: int,
         chat_id: int | None,
-        first_name: str,
+        first_name: str | None,
         username: str | None,
-        chat_type: str,
+        chat_type: str | None,
     ) -> dict[str, Any]:
+        """A new user message; the chat keeps the type it was first seen with.
+
+        A private chat is the user's own id, so ``chat_type="private"`` with another chat id
+        means "whatever that chat is" (a group, by the sign of its id).
+        """
+        user = self._user_json(user_id, first_name, username)
         chat_id = user_id if chat_id is None else chat_id
-        if chat_type == "private":
-            chat: dict[str, Any] = {"id": chat_id, "type": "private", "first_name": first_name}
-            if username is not None:
-                chat["username"] = username
-        else:
-            chat = {"id": chat_id, "type": chat_type, "title": f"Chat {chat_id}"}
-        self._chats[chat_id] = chat
+        if chat_type == "private" and chat_id != user_id:
+            chat_type = None
+        chat = self._chats.get(chat_id)
+        if chat is None or (chat_type is not None and chat["type"] != chat_type):
+            if chat_type is None:
+                chat_type = "private" if chat_id > 0 else "supergroup"
+            if chat_type == "private":
+                chat = {"id": chat_id, "type": "private", "first_name": user["first_name"]}
+                if "username" in user:
+                    chat["username"] = user["username"]
+            else:
+                chat = {"id": chat_id, "type": chat_type, "title": f"Chat {chat_id}"}
+            self._chats[chat_id] = chat
         return {
             "message_id": self._next_id(chat_id),
             "date": int(time.time()),
             "chat": dict(chat),
-            "from": self._user_json(user_id, first_name, username),
+            "from": user,
         }
 
     def _push_message(self, message: dict[str, Any]) -> int:
@@ -913,6 +950,24 @@ class FakeBotApi:
                 await asyncio.wait_for(event.wait(), remaining)
             except TimeoutError:
                 return self._updates[:limit]
+
+    async def _api_getChat(self, params: dict[str, Any]) -> Any:
+        chat = self._chat_json(self._chat_id(params))
+        return {**chat, "accent_color_id": 0, "max_reaction_count": 11}
+
+    async def _api_getChatMember(self, params: dict[str, Any]) -> Any:
+        """Membership from ``member_status`` (creator, administrator, member, left, kicked)."""
+        chat_id, user_id = self._chat_id(params), int(params.get("user_id") or 0)
+        status = self.member_status.get((chat_id, user_id), "member")
+        member: dict[str, Any] = {"status": status, "user": self._user_json(user_id)}
+        if status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
+            member.update({right: True for right in _ADMIN_RIGHTS})
+            member.update({"can_be_edited": False, "is_anonymous": False})
+        elif status == "kicked":
+            member["until_date"] = 0
+        return member
 
     async def _api_getWebhookInfo(self, params: dict[str, Any]) -> Any:
         return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}

@@ -46,6 +46,7 @@ class Seen:
         self.errors: list[BaseException] = []
         self.updates: list[int] = []
         self.downloads: list[bytes] = []
+        self.app: Application[Any, Any, Any, Any, Any, Any] | None = None
 
 
 @pytest.fixture
@@ -123,6 +124,7 @@ async def _build_app(server: FakeBotApi, seen: Seen) -> Application[Any, Any, An
 async def bot(server: FakeBotApi) -> AsyncIterator[Seen]:
     seen = Seen()
     app = await _build_app(server, seen)
+    seen.app = app
     await app.initialize()
     await app.start()
     assert app.updater is not None
@@ -296,3 +298,35 @@ async def test_wait_for_timeout_explains(server: FakeBotApi) -> None:
         await server.wait_for("sendMessage", timeout=0.05)
     unused = SentMessage(chat_id=1, message_id=1, text="x", reply_markup=None)
     assert server.buttons(unused) == []
+
+
+async def test_group_chat_and_direct_bot_calls(server: FakeBotApi, bot: Seen) -> None:
+    group = -100123
+    server.send_text(USER, "/start@factdesk_test_bot x", chat_id=group, chat_type="supergroup")
+    reply = await server.wait_for_message(group, lambda m: m.text == "started ['x']")
+    assert server.bot_messages(USER) == []
+
+    assert bot.app is not None
+    tg = bot.app.bot
+    server.member_status[(group, USER)] = "administrator"
+    member = await tg.get_chat_member(group, USER)
+    assert member.status == "administrator"
+    assert member.user.first_name == "Ann"
+
+    with pytest.raises(BadRequest, match=r"(?i)not modified"):
+        await tg.edit_message_reply_markup(group, reply.message_id, reply_markup=None)
+    with pytest.raises(BadRequest, match=r"(?i)reserved"):
+        await tg.send_message(group, "version 1.0", parse_mode=ParseMode.MARKDOWN_V2)
+    sent = await tg.send_message(group, r"version 1\.0 *bold*", parse_mode=ParseMode.MARKDOWN_V2)
+    assert sent.chat.type == "supergroup"
+    html = await tg.send_message(group, "<b>bold</b> &amp; <i>it</i>", parse_mode=ParseMode.HTML)
+    assert html.text == "bold & it"
+    assert html.text_html == "<b>bold</b> &amp; <i>it</i>"
+    with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
+        await tg.send_message(
+            group,
+            "pick",
+            reply_markup=InlineKeyboardMarkup(
+                [[InlineKeyboardButton("x", callback_data="é" * 33)]]  # 66 bytes, 33 characters
+            ),
+        )
