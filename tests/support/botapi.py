@@ -35,6 +35,7 @@ import json
 import mimetypes
 import re
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -549,7 +550,7 @@ class FakeBotApi:
             message["forward_origin"] = {
                 "type": "channel",
                 "chat": {
-                    "id": -1001000000000 - abs(hash(forward_from_chat_title)) % 1000000,
+                    "id": -1001000000000 - zlib.crc32(forward_from_chat_title.encode()) % 1000000,
                     "type": "channel",
                     "title": forward_from_chat_title,
                 },
