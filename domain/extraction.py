@@ -34,6 +34,7 @@ _TERMINAL_RE = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _QUESTION_RE = re.compile(r"\?[\"'”’»)\]]*$")
 _LINE_END_RE = re.compile(r"[.!?:;…\"'”’»)\]]$")
 _KEY_RE = re.compile(r"[\W_]+")
+_DIGITS_RE = re.compile(r"\d+")
 _GREETING_RE = re.compile(
     r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening|night)|thanks|thank you|welcome|"
     r"greetings|congratulations|happy (?:birthday|new year|holidays))\b",
@@ -149,20 +150,25 @@ def _dedupe_key(sentence: str) -> str:
 
 
 def _fold_repeats(sentences: list[str]) -> list[str]:
-    """Keep the first of sentences that differ only in case, spacing, punctuation or a typo."""
+    """Keep the first of sentences that differ only in case, spacing, punctuation or a typo.
+
+    Sentences are only compared with those carrying the same figures: "rose 2.1%" and
+    "rose 2.4%" are two claims however similar the wording.
+    """
     kept: list[str] = []
-    keys: list[str] = []
     seen: set[str] = set()
+    by_figures: dict[str, list[str]] = {}
     for sentence in sentences:
         key = _dedupe_key(sentence)
         if key in seen:
             continue
-        if keys and process.extractOne(
-            key, keys, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE_RATIO
+        similar = by_figures.setdefault(" ".join(_DIGITS_RE.findall(key)), [])
+        if similar and process.extractOne(
+            key, similar, scorer=fuzz.ratio, score_cutoff=NEAR_DUPLICATE_RATIO
         ):
             continue
         seen.add(key)
-        keys.append(key)
+        similar.append(key)
         kept.append(sentence)
     return kept
 
