@@ -23,85 +23,89 @@ MODEL_RESOURCE = "checkworthiness_model.json"
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+(?:['’][a-z]+)?")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Hand-made signals. Each is a binary feature whose weight the model learns; they carry over from
 # the debate transcripts of the training data to news copy better than the raw vocabulary does.
-_SIGNALS: dict[str, re.Pattern[str]] = {
+# Word lists are matched against the token set (far cheaper than one big regex alternation).
+_WORD_SIGNALS: dict[str, frozenset[str]] = {
+    name: frozenset(words.split())
+    for name, words in {
+        "spelled_number": "two three four five six seven eight nine ten eleven twelve twenty "
+        "thirty forty fifty hundred hundreds thousand thousands dozen dozens half third quarter",
+        "percent": "percent percentage",
+        "money": "dollar dollars euro euros yuan yen rupee rupees budget tax taxes cost",
+        "magnitude": "million millions billion billions trillion trillions",
+        "attribution": "said says told reported reports warned announced stated confirmed "
+        "estimated showed shows found revealed disclosed testified wrote data figures statistics "
+        "survey poll study report",
+        "comparison": "highest lowest largest biggest smallest fastest worst best most least "
+        "record doubled tripled halved rose fell increased decreased declined dropped grew jumped "
+        "surged plunged climbed slumped",
+        "past_fact": "was were had passed signed voted killed died won lost cut raised created "
+        "built spent paid approved rejected launched arrested charged convicted",
+        "first_plural": "we we're we've our ours us ourselves",
+        "second_person": "you your you're yours",
+        "opinion": "think believe feel felt opinion should must ought hope wish want great "
+        "terrible wonderful awful wrong proud shame disgrace love hate important unfortunately "
+        "frankly honestly clearly obviously",
+        "hedge": "maybe perhaps might could possibly probably likely seem seems appear appears "
+        "may suggest suggests rumored rumoured allegedly",
+        "future": "will won't shall gonna intend intends tomorrow someday would",
+    }.items()
+}
+_PHRASE_SIGNALS: dict[str, tuple[str, ...]] = {
+    "percent": ("per cent",),
+    "attribution": ("according to",),
+    "comparison": (
+        "more than",
+        "less than",
+        "fewer than",
+        "at least",
+        "as many as",
+        "as much as",
+        "compared with",
+        "compared to",
+        "up from",
+        "down from",
+    ),
+    "past_fact": ("has been", "have been"),
+    "opinion": ("right thing",),
+    "future": ("going to", "plan to", "plans to", "next year"),
+}
+_START_SIGNALS: dict[str, frozenset[str]] = {
+    "imperative": _words(
+        "let let's look imagine consider remember join click read watch subscribe sign follow "
+        "share see listen try don't do please vote tell give make stop go"
+    ),
+    "greeting": _words("hi hello hey dear thanks welcome greetings congratulations"),
+}
+_REGEX_SIGNALS: dict[str, re.Pattern[str]] = {
     "number": re.compile(r"\d"),
-    "spelled_number": re.compile(
-        r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-        r"fifty|hundred|hundreds|thousand|thousands|dozen|dozens|half|third|quarter)\b",
-        re.IGNORECASE,
-    ),
-    "percent": re.compile(r"%|\bper ?cent\b|\bpercentage\b", re.IGNORECASE),
-    "money": re.compile(
-        r"[$£€¥]|\b(?:dollars?|euros?|pounds sterling|yuan|yen|rupees?|budget|tax(?:es)?|cost)\b",
-        re.IGNORECASE,
-    ),
-    "magnitude": re.compile(r"\b(?:million|billion|trillion)s?\b|\b\d+(?:\.\d+)?[mbk]n?\b", re.I),
+    "percent": re.compile(r"%"),
+    "money": re.compile(r"[$£€¥]"),
+    "magnitude": re.compile(r"\d(?:\.\d+)?\s?(?:[mbk]n?|bln|mln)\b", re.IGNORECASE),
     "year": re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b"),
     "month": re.compile(
         r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
         r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?(?:\s+\d)"
         r"|\b(?:January|February|April|June|July|August|September|October|November|December)\b"
     ),
-    "weekday": re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
-    "attribution": re.compile(
-        r"\b(?:said|says|told|reported|reports|warned|announced|stated|confirmed|estimated|"
-        r"according to|showed|shows|found|revealed|disclosed|testified|wrote|data|figures|"
-        r"statistics|survey|poll|study|report)\b",
-        re.IGNORECASE,
-    ),
-    "comparison": re.compile(
-        r"\b(?:more than|less than|fewer than|at least|as many as|as much as|compared with|"
-        r"compared to|highest|lowest|largest|biggest|smallest|fastest|worst|best|most|least|"
-        r"record|doubled|tripled|halved|rose|fell|increased|decreased|declined|dropped|grew|"
-        r"jumped|surged|plunged|climbed|slumped|up from|down from)\b",
-        re.IGNORECASE,
-    ),
-    "superlative": re.compile(
-        r"\b(?!(?:interest|test|rest|forest|honest|protest|request|suggest|contest|harvest|modest|"
-        r"arrest|invest|manifest|digest|earnest|guest|chest|west|east|nest|quest|vest|pest|"
-        r"zest|lest|jest|crest|unrest|behest|conquest|priest|attest|detest|infest|molest)\b)"
-        r"[a-z]{2,}est\b",
-        re.IGNORECASE,
-    ),
-    "past_fact": re.compile(
-        r"\b(?:was|were|had|has been|have been|passed|signed|voted|killed|died|won|lost|cut|"
-        r"raised|created|built|spent|paid|approved|rejected|launched|arrested|charged|convicted)\b",
-        re.IGNORECASE,
-    ),
-    "first_person": re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|mine|myself)\b"),
-    "first_plural": re.compile(r"\b(?:we|we're|we've|our|ours|us|ourselves)\b", re.IGNORECASE),
-    "second_person": re.compile(r"\b(?:you|your|you're|yours)\b", re.IGNORECASE),
-    "opinion": re.compile(
-        r"\b(?:think|believe|feel|felt|opinion|should|must|ought|hope|wish|want|great|terrible|"
-        r"wonderful|awful|wrong|right thing|proud|shame|disgrace|love|hate|important|"
-        r"unfortunately|frankly|honestly|clearly|obviously)\b",
-        re.IGNORECASE,
-    ),
-    "hedge": re.compile(
-        r"\b(?:maybe|perhaps|might|could|possibly|probably|likely|seems?|appears?|may|"
-        r"suggests?|rumou?red|allegedly)\b",
-        re.IGNORECASE,
-    ),
-    "future": re.compile(
-        r"\b(?:will|won't|shall|going to|gonna|plan to|plans to|intend|intends|next year|"
-        r"tomorrow|someday|would)\b|\w'll\b",
-        re.IGNORECASE,
-    ),
-    "imperative": re.compile(
-        r"^(?:let|let's|look|imagine|consider|remember|join|click|read|watch|subscribe|sign|"
-        r"follow|share|see|listen|try|don't|do|please|vote|tell|give|make|stop|go)\b",
-        re.IGNORECASE,
-    ),
-    "greeting": re.compile(
-        r"^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening|night)|thanks|thank you|"
-        r"welcome|greetings|congratulations)\b",
-        re.IGNORECASE,
-    ),
+    "weekday": re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"),
+    "first_person": re.compile(r"\bI\b|\b(?:me|my|mine|myself)\b", re.IGNORECASE),
     "question": re.compile(r"\?\W*$"),
     "quote": re.compile(r"[\"“”]"),
+    "good_greeting": re.compile(r"^good (?:morning|afternoon|evening|night)\b", re.IGNORECASE),
 }
+_NOT_SUPERLATIVE = _words(
+    "interest test rest forest honest protest request suggest contest harvest modest arrest "
+    "invest manifest digest earnest guest chest west east nest quest vest pest zest lest jest "
+    "crest unrest behest conquest priest attest detest infest molest"
+)
+_ACRONYM_RE = re.compile(r"\b[A-Z]{2,}\b")
 
 _SENTENCE_STARTERS = frozenset(
     {"The", "A", "An", "In", "On", "At", "But", "And", "He", "She", "It", "They", "This", "That"}
@@ -148,21 +152,40 @@ def _has_mid_sentence_names(sentence: str) -> tuple[bool, bool]:
     return any_cap, best_run >= 2
 
 
+def _signals(sentence: str, tokens: list[str]) -> set[str]:
+    vocabulary = set(tokens)
+    joined = f" {' '.join(tokens)} "
+    found = {name for name, words in _WORD_SIGNALS.items() if not vocabulary.isdisjoint(words)}
+    found.update(
+        name
+        for name, phrases in _PHRASE_SIGNALS.items()
+        if any(f" {phrase} " in joined for phrase in phrases)
+    )
+    if tokens:
+        found.update(name for name, words in _START_SIGNALS.items() if tokens[0] in words)
+    found.update(name for name, pattern in _REGEX_SIGNALS.items() if pattern.search(sentence))
+    if any(t.endswith("'ll") or t.endswith("’ll") for t in tokens):
+        found.add("future")
+    if any(len(t) > 4 and t.endswith("est") and t not in _NOT_SUPERLATIVE for t in tokens):
+        found.add("superlative")
+    any_cap, cap_run = _has_mid_sentence_names(sentence)
+    if any_cap:
+        found.add("capitalised")
+    if cap_run:
+        found.add("name_run")
+    if _ACRONYM_RE.search(sentence):
+        found.add("acronym")
+    return found
+
+
 def features(sentence: str) -> set[str]:
     """Binary features of one sentence; shared by training and inference so they cannot drift."""
-    lowered = sentence.lower()
-    tokens = ["#" if token[0].isdigit() else token for token in _TOKEN_RE.findall(lowered)]
+    raw_tokens = _TOKEN_RE.findall(sentence.lower())
+    tokens = ["#" if token[0].isdigit() else token for token in raw_tokens]
     found: set[str] = {f"w:{token}" for token in tokens}
     found.update(f"b:{first} {second}" for first, second in itertools.pairwise(tokens))
     found.add(_length_feature(len(tokens)))
-    found.update(f"s:{name}" for name, pattern in _SIGNALS.items() if pattern.search(sentence))
-    any_cap, cap_run = _has_mid_sentence_names(sentence)
-    if any_cap:
-        found.add("s:capitalised")
-    if cap_run:
-        found.add("s:name_run")
-    if re.search(r"\b[A-Z]{2,}\b", sentence):
-        found.add("s:acronym")
+    found.update(f"s:{name}" for name in _signals(sentence, raw_tokens))
     return found
 
 

@@ -68,6 +68,20 @@ _SHORT_LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     )
 )
 _SHORT_LINE_WORDS = 30
+# Cheap substring test that must pass before the (slow, many-branched) patterns above run.
+_SHORT_LINE_HINTS = (
+    "sign up",
+    "subscri",
+    "newsletter",
+    " app",
+    "follow us",
+    "click",
+    "tap here",
+    "read more",
+    "share",
+    "conversation",
+    "comment",
+)
 
 # "By Jane Doe", "By Jane Doe and John Roe | Reuters": a short unpunctuated line.
 _BYLINE_RE = re.compile(
@@ -134,6 +148,13 @@ def strip_embedded_code(text: str) -> str:
     return "".join(pieces)
 
 
+def _has_call_to_action(line: str) -> bool:
+    lowered = line.lower()
+    if not any(hint in lowered for hint in _SHORT_LINE_HINTS):
+        return False
+    return any(pattern.search(line) for pattern in _SHORT_LINE_PATTERNS)
+
+
 def is_furniture_line(line: str) -> bool:
     """True for a whole line that belongs to the page around the article, not the article."""
     stripped = line.strip()
@@ -144,7 +165,7 @@ def is_furniture_line(line: str) -> bool:
     if any(pattern.search(stripped) for pattern in _LINE_PATTERNS):
         return True
     n_words = len(stripped.split())
-    if n_words <= _SHORT_LINE_WORDS and any(p.search(stripped) for p in _SHORT_LINE_PATTERNS):
+    if n_words <= _SHORT_LINE_WORDS and _has_call_to_action(stripped):
         return True
     return (
         n_words <= _BYLINE_WORDS
