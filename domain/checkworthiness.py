@@ -16,7 +16,6 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 MODEL_RESOURCE = "checkworthiness_model.json"
 
@@ -192,6 +191,8 @@ def features(sentence: str) -> set[str]:
 @lru_cache(maxsize=1)
 def load_model() -> Model:
     """Read the shipped weights once, on first use, so importing stays cheap."""
+    from importlib import resources
+
     raw = resources.files("domain").joinpath("data", MODEL_RESOURCE).read_text(encoding="utf-8")
     data = json.loads(raw)
     weights = {str(key): float(value) for key, value in data["weights"].items()}

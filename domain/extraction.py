@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from domain import checkworthiness, furniture
 
 __all__ = ["ExtractedClaim", "extract_claims", "split_sentences"]
@@ -155,6 +153,8 @@ def _fold_repeats(sentences: list[str]) -> list[str]:
     Sentences are only compared with those carrying the same figures: "rose 2.1%" and
     "rose 2.4%" are two claims however similar the wording.
     """
+    from rapidfuzz import fuzz, process
+
     kept: list[str] = []
     seen: set[str] = set()
     by_figures: dict[str, list[str]] = {}
