@@ -56,7 +56,9 @@ class Sparse:
         return sums
 
     def tdot(self, g: FloatArray) -> FloatArray:
-        return np.bincount(self.indices, weights=np.repeat(g, self.lengths), minlength=self.n_cols)
+        weights = np.repeat(g, self.lengths)
+        counts = np.bincount(self.indices, weights=weights, minlength=self.n_cols)
+        return counts.astype(np.float64)
 
     def take(self, idx: IntArray) -> Sparse:
         rows = [self.indices[self.indptr[i] : self.indptr[i + 1]].tolist() for i in idx]

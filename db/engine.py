@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -47,3 +53,32 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def transaction(engine: Engine, work: Callable[[Session], T], *, attempts: int = 3) -> T:
+    """Run `work` in one transaction, retrying when the connection drops.
+
+    A unit of work either commits whole or not at all, so running it again after a lost connection
+    is safe; this is what lets the bot ride out a database restart of a second or two.
+    """
+    delay = 0.5
+    for attempt in range(1, attempts + 1):
+        try:
+            with unit_of_work(engine) as session:
+                return work(session)
+        except OperationalError as error:
+            if attempt == attempts or not _is_transient(error):
+                raise
+            logger.warning("database unavailable (%s); retrying in %.1fs", error.orig, delay)
+            time.sleep(delay)
+            delay *= 2
+    raise AssertionError("unreachable")
+
+
+def _is_transient(error: OperationalError) -> bool:
+    """Lost connections and locked SQLite files pass; schema errors (no such table) do not."""
+    text = str(error.orig).lower()
+    return error.connection_invalidated or any(
+        marker in text
+        for marker in ("connection", "server closed", "terminating", "locked", "timeout", "refused")
+    )

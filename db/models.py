@@ -9,8 +9,10 @@ Review progress (which claim a reviewer is on, which rating awaits a source) liv
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Dialect, Text, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
@@ -18,10 +20,23 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps are UTC and aware on the way out, on SQLite (which drops the zone) as well."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _timestamp(*, nullable: bool = False, index: bool = False) -> datetime:
     return Field(  # type: ignore[no-any-return]
         default_factory=utcnow,
-        sa_column=Column(DateTime(timezone=True), nullable=nullable, index=index),
+        sa_column=Column(UTCDateTime(), nullable=nullable, index=index),
     )
 
 

@@ -242,7 +242,7 @@ def iter_verdict_records(*, session: Session, batch_size: int = 2000) -> Iterato
         .execution_options(stream_results=True, yield_per=batch_size)
     )
     for row in session.connection().execute(statement):
-        yield VerdictRecord(*row.tuple())  # type: ignore[arg-type]  # ids are never NULL here
+        yield VerdictRecord(*tuple(row))
 
 
 # --- review sessions -------------------------------------------------------------------------

@@ -1,0 +1,79 @@
+"""Callback data: short ids and codes, never text, so every button fits Telegram's 64 bytes.
+
+Format: `<action>:<claim id>[:<arg>]`, e.g. `r:1234:f` (rate claim 1234 False).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.review import SKIP
+from domain.verdicts import Rating
+
+MAX_CALLBACK_BYTES = 64
+
+
+class Action(StrEnum):
+    RATE = "r"
+    CHANGE = "c"
+    REUSE = "u"
+
+
+RATING_CODES: dict[str, Rating | str] = {
+    "t": Rating.TRUE,
+    "mt": Rating.MOSTLY_TRUE,
+    "m": Rating.MISLEADING,
+    "f": Rating.FALSE,
+    "u": Rating.UNVERIFIABLE,
+    "n": Rating.NOT_A_CLAIM,
+    "s": SKIP,
+}
+CODES_BY_CHOICE = {choice: code for code, choice in RATING_CODES.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    action: Action
+    claim_id: int
+    arg: str = ""
+
+    def encode(self) -> str:
+        data = f"{self.action}:{self.claim_id}" + (f":{self.arg}" if self.arg else "")
+        assert len(data.encode()) <= MAX_CALLBACK_BYTES, data
+        return data
+
+    @property
+    def choice(self) -> Rating | str:
+        return RATING_CODES[self.arg]
+
+
+class BadCallback(ValueError):
+    """Callback data this bot did not make (old version, forged, or corrupted)."""
+
+
+def decode(data: str | None) -> Callback:
+    parts = (data or "").split(":")
+    try:
+        action = Action(parts[0])
+        claim_id = int(parts[1])
+    except (ValueError, IndexError):
+        raise BadCallback(data) from None
+    arg = parts[2] if len(parts) > 2 else ""
+    if action is Action.RATE and arg not in RATING_CODES:
+        raise BadCallback(data)
+    if action is Action.REUSE and not arg.isdigit():
+        raise BadCallback(data)
+    return Callback(action, claim_id, arg)
+
+
+def rate(claim_id: int, choice: Rating | str) -> str:
+    return Callback(Action.RATE, claim_id, CODES_BY_CHOICE[choice]).encode()
+
+
+def change(claim_id: int) -> str:
+    return Callback(Action.CHANGE, claim_id).encode()
+
+
+def reuse(claim_id: int, verdict_id: int) -> str:
+    return Callback(Action.REUSE, claim_id, str(verdict_id)).encode()

@@ -1,0 +1,91 @@
+"""What every handler needs: who is asking, and running blocking service calls off the loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.services import services
+from domain.access import Member, Person
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+async def run(func: Callable[..., T], *args: Any) -> T:
+    """Services are synchronous (SQLAlchemy sessions); keep the event loop free while they work."""
+    return await asyncio.to_thread(func, *args)
+
+
+def person(update: Update) -> Person | None:
+    user = update.effective_user
+    if user is None:
+        return None
+    return Person(telegram_id=user.id, name=user.full_name, username=user.username)
+
+
+async def member_or_refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Member | None:
+    """The sender's membership; strangers get a polite refusal and nothing of theirs is stored."""
+    who = person(update)
+    member = await run(services(context).access.member, who) if who else None
+    if member is not None:
+        return member
+    logger.info("refused update %s from a non-member", update.update_id)
+    if update.callback_query is not None:
+        await update.callback_query.answer(texts.NOT_A_MEMBER_SHORT, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(texts.NOT_A_MEMBER)
+    return None
+
+
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
+    """Reply in HTML, split under Telegram's length limit; the keyboard goes on the last part."""
+    message = update.effective_message
+    assert message is not None
+    parts = texts.split_message(text)
+    sent = message
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        sent = await message.reply_html(
+            part, reply_markup=markup if last else None, disable_web_page_preview=True
+        )
+    return sent
+
+
+async def edit(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    message_id: int | None,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Edit a message, tolerating one that is gone or already shows this text (double taps)."""
+    if message_id is None:
+        return
+    try:
+        await context.bot.edit_message_text(
+            text,
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            disable_web_page_preview=True,
+        )
+    except BadRequest as error:
+        if "not modified" not in str(error).lower() and "not found" not in str(error).lower():
+            raise
+        logger.debug("edit of message %s skipped: %s", message_id, error)
+
+
+def chat_id_of(update: Update) -> int:
+    chat = update.effective_chat
+    assert chat is not None
+    return chat.id

@@ -1,0 +1,65 @@
+"""The domain services the handlers call, built once per application and kept in bot_data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from telegram.ext import Application, CallbackContext
+
+from db.engine import make_engine
+from domain.access import AccessService
+from domain.archive import ClaimArchive
+from domain.links import ArticleFetcher
+from domain.reports import ReportService
+from domain.review import ReviewService
+from factdesk.config import Settings
+
+_KEY = "services"
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    settings: Settings
+    engine: Engine
+    access: AccessService
+    archive: ClaimArchive
+    review: ReviewService
+    reports: ReportService
+    fetcher: ArticleFetcher
+
+    @classmethod
+    def build(cls, settings: Settings, engine: Engine | None = None) -> Services:
+        engine = engine or make_engine(settings.database_url)
+        archive = ClaimArchive(
+            engine,
+            same_threshold=settings.factdesk_same_threshold,
+            similar_threshold=settings.factdesk_similar_threshold,
+        )
+        return cls(
+            settings=settings,
+            engine=engine,
+            access=AccessService(engine, settings.factdesk_admins),
+            archive=archive,
+            review=ReviewService(
+                engine,
+                archive,
+                max_claims=settings.factdesk_max_claims,
+                max_article_chars=settings.factdesk_max_article_chars,
+            ),
+            reports=ReportService(engine),
+            fetcher=ArticleFetcher(
+                allow_private=settings.factdesk_allow_private_urls,
+                timeout=settings.factdesk_fetch_timeout,
+            ),
+        )
+
+
+def attach(application: Application, services: Services) -> None:  # type: ignore[type-arg]
+    application.bot_data[_KEY] = services
+
+
+def services(context: CallbackContext) -> Services:  # type: ignore[type-arg]
+    found = context.bot_data[_KEY]
+    assert isinstance(found, Services)
+    return found

@@ -1,0 +1,211 @@
+"""Every message the bot writes, as HTML. Dynamic parts are escaped here and nowhere else."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from domain.archive import ArchivedVerdict
+from domain.review import (
+    ArticleSummary,
+    AwaitingSource,
+    Cancelled,
+    ClaimCard,
+    RecordedVerdict,
+    Submission,
+)
+from domain.verdicts import RATING_ORDER, Rating
+
+MAX_MESSAGE = 4096
+MAX_CLAIM_CHARS = 3000  # a claim card also carries matches; keep the whole card under 4096
+
+WELCOME = (
+    "👋 <b>Factdesk</b> helps your desk fact-check articles.\n\n"
+    "Send me an article — paste the text, send a link, forward a post or upload a document "
+    "(.txt, .md, .html, .pdf, .docx). I pick out the check-worthy claims and walk you through "
+    "them one by one: tap a verdict, send the source link, and I keep the record.\n\n"
+    "Claims your team has checked before show up with their earlier verdict, so nothing is "
+    "checked twice.\n\nSee /help for the commands."
+)
+
+HELP = (
+    "<b>How it works</b>\n"
+    "1. Send an article: text, a link, a forwarded post or a document.\n"
+    "2. For each claim, tap a verdict.\n"
+    "3. Send the link to your source (Unverifiable may go without: /nosource).\n\n"
+    "<b>Commands</b>\n"
+    "/start – what this bot does\n"
+    "/help – this help\n"
+    "/claim – show the claim you are on again\n"
+    "/nosource – save an Unverifiable verdict without a link\n"
+    "/cancel – stop the current article (its remaining claims stay pending)\n"
+    "/export csv – all recorded verdicts as a CSV file"
+)
+
+NOT_A_MEMBER = (
+    "Sorry, this bot is for a fact-check team's reviewers only. "
+    "Ask your desk's admin to add you; your message was not stored."
+)
+NOT_A_MEMBER_SHORT = "Sorry, only the team's reviewers can do that."
+UNKNOWN_COMMAND = "I don't know that command. /help lists the ones I do."
+EMPTY_ARTICLE = "That message has no text. Paste an article, send a link or upload a document."
+READING = "📖 Reading…"
+FAILED = (
+    "⚠️ Sorry, something went wrong on my side and that step did not go through. "
+    "Nothing was lost: what you recorded before is saved. Please try again in a moment."
+)
+NO_CLAIMS = (
+    "📖 Read it, but found no check-worthy claims (figures, quotes, attributions, dates). "
+    "Nothing to review."
+)
+NOTHING_TO_CANCEL = "There is no article in review to cancel."
+NO_CURRENT_CLAIM = "You are not reviewing an article right now. Send me one to start."
+NOTHING_WAITING = "There is no verdict waiting for a source right now."
+BAD_CALLBACK = "That button is from an older version of me and no longer works."
+EXPORT_USAGE = "Usage: /export csv"
+EXPORT_EMPTY = "No verdicts have been recorded yet, so there is nothing to export."
+FETCHING = "🔗 Fetching the article…"
+
+
+def escape_text(text: str) -> str:
+    return escape(text, quote=False)
+
+
+def _clip(text: str, limit: int = MAX_CLAIM_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _date(when: datetime) -> str:
+    return when.strftime("%d %b %Y")
+
+
+def _link(url: str | None) -> str:
+    if not url:
+        return "no source"
+    return f'<a href="{escape(url)}">{escape_text(_clip(url, 200))}</a>'
+
+
+def found_claims(submission: Submission) -> str:
+    lines = []
+    if submission.abandoned is not None:
+        lines.append(
+            f"Article #{submission.abandoned.article_id} was left with "
+            f"{submission.abandoned.pending} claim(s) pending."
+        )
+    if submission.truncated_at:
+        lines.append(f"Only the first {submission.truncated_at:,} characters were read.")
+    count = submission.total
+    noun = "claim" if count == 1 else "claims"
+    lines.append(f"📖 Reading… found {count} {noun} to check (article #{submission.article_id}).")
+    return "\n".join(lines)
+
+
+def claim_card(card: ClaimCard) -> str:
+    parts = [
+        f"<b>Claim {card.number} of {card.total}</b>",
+        f"<blockquote>{escape_text(_clip(card.text))}</blockquote>",
+    ]
+    if card.earlier is not None:
+        parts.append(checked_before(card.earlier))
+    for similar in card.similar:
+        parts.append(similar_line(similar))
+    parts.append("What is your verdict?")
+    return "\n".join(parts)
+
+
+def checked_before(earlier: ArchivedVerdict) -> str:
+    return (
+        f"♻️ <b>Checked before: {earlier.rating.label}</b> — {_link(earlier.source_url)} "
+        f"(by {escape_text(earlier.reviewer)}, {_date(earlier.checked_at)}, "
+        f"{earlier.score:.0f}% match)"
+    )
+
+
+def similar_line(similar: ArchivedVerdict) -> str:
+    return (
+        f"🔎 Similar, not the same ({similar.score:.0f}%): "
+        f"“{escape_text(_clip(similar.claim_text, 200))}” — {similar.rating.label}, "
+        f"{_link(similar.source_url)}"
+    )
+
+
+def awaiting_source(awaiting: AwaitingSource) -> str:
+    head = (
+        f"<b>Claim {awaiting.number} of {awaiting.total}</b>\n"
+        f"<blockquote>{escape_text(_clip(awaiting.text))}</blockquote>\n"
+        f"Verdict: <b>{awaiting.rating.label}</b>\n"
+    )
+    if awaiting.optional:
+        return head + "🔗 Send the source link, or /nosource to save it without one."
+    return head + "🔗 Now send the link to your source."
+
+
+def recorded(step: RecordedVerdict) -> str:
+    head = (
+        f"<b>Claim {step.number} of {step.total}</b>\n"
+        f"<blockquote>{escape_text(_clip(step.text))}</blockquote>\n"
+    )
+    if step.rating is None:
+        return head + "⏭ Skipped — still pending."
+    if step.rating is Rating.NOT_A_CLAIM:
+        return head + "🚫 Marked: not a claim."
+    reused = " (reused earlier verdict)" if step.reused else ""
+    return head + f"✔️ Verdict: <b>{step.rating.label}</b> — {_link(step.source_url)}{reused}"
+
+
+def bad_link(reason: str, awaiting: AwaitingSource) -> str:
+    extra = " or /nosource to save without one" if awaiting.optional else ""
+    return (
+        f"That is not a usable link: {escape_text(reason)}\n"
+        f"Send an http(s) link to the source for claim {awaiting.number}{extra}, "
+        "or /cancel to stop this article."
+    )
+
+
+def source_required(awaiting: AwaitingSource) -> str:
+    return (
+        f"A {awaiting.rating.label} verdict needs a source. Send the link for claim "
+        f"{awaiting.number}, or tap “Change verdict”."
+    )
+
+
+def summary(done: ArticleSummary) -> str:
+    title = f" “{escape_text(_clip(done.title, 200))}”" if done.title else ""
+    lines = [f"🏁 <b>Article #{done.article_id}{title} is done.</b>", ""]
+    for rating in RATING_ORDER:
+        if done.counts.get(rating):
+            lines.append(f"{rating.label}: {done.counts[rating]}")
+    if done.pending:
+        lines.append(f"Skipped (still pending): {done.pending}")
+    lines += ["", "Export all verdicts with /export csv."]
+    return "\n".join(lines)
+
+
+def cancelled(result: Cancelled) -> str:
+    return (
+        f"Stopped article #{result.article_id}. {result.pending} claim(s) stay pending in the "
+        "database. Send a new article whenever you are ready."
+    )
+
+
+def export_caption(count: int) -> str:
+    return f"📄 {count:,} recorded verdict(s)."
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Cut a long text into messages under Telegram's limit, at paragraph or line breaks."""
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n\n", 0, limit)
+        if cut <= 0:
+            cut = rest.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = rest.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        chunks.append(rest)
+    return chunks
