@@ -50,6 +50,7 @@ class Reviewer(SQLModel, table=True):
     role: str = Field(max_length=16)
     active: bool = Field(default=True)
     created_at: datetime = _timestamp()
+    removed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class Article(SQLModel, table=True):
@@ -66,25 +67,42 @@ class Article(SQLModel, table=True):
 
 
 class Claim(SQLModel, table=True):
+    """A claim to check. Imported claims (from another desk's archive) have no article."""
+
     __tablename__ = "claim"
     __table_args__ = (UniqueConstraint("article_id", "position"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    article_id: int = Field(foreign_key="article.id", index=True)
+    article_id: int | None = Field(default=None, foreign_key="article.id", index=True)
     position: int
     text: str = Field(sa_column=Column(Text, nullable=False))
     normalized_text: str = Field(sa_column=Column(Text, nullable=False))
     score: float = Field(default=0.0)
     status: str = Field(default="pending", max_length=16, index=True)
     created_at: datetime = _timestamp()
+    appearance_url: str | None = Field(default=None, max_length=2048)
+    locked_by_id: int | None = Field(default=None, foreign_key="reviewer.id")
+    locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class Verdict(SQLModel, table=True):
+    """One row per act: a review, an admin's settlement, a retraction, or an imported verdict.
+
+    Imported verdicts name their reviewer in `external_reviewer` and have no reviewer row;
+    `import_key` makes importing the same file twice a no-op.
+    """
+
     __tablename__ = "verdict"
 
     id: int | None = Field(default=None, primary_key=True)
     claim_id: int = Field(foreign_key="claim.id", index=True)
-    reviewer_id: int = Field(foreign_key="reviewer.id", index=True)
+    reviewer_id: int | None = Field(default=None, foreign_key="reviewer.id", index=True)
+    external_reviewer: str | None = Field(default=None, max_length=200)
+    kind: str = Field(
+        default="review", max_length=16, sa_column_kwargs={"server_default": "review"}
+    )
+    retracts_id: int | None = Field(default=None, foreign_key="verdict.id")
+    import_key: str | None = Field(default=None, max_length=64, unique=True)
     rating: str = Field(max_length=16)
     source_url: str | None = Field(default=None, max_length=2048)
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
@@ -106,3 +124,31 @@ class ReviewSession(SQLModel, table=True):
     claim_message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
     pending_rating: str | None = Field(default=None, max_length=16)
     updated_at: datetime = _timestamp()
+
+
+class Invite(SQLModel, table=True):
+    """A one-time deep-link code an admin hands to a new reviewer."""
+
+    __tablename__ = "invite"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=64, unique=True)
+    created_by_id: int = Field(foreign_key="reviewer.id")
+    created_at: datetime = _timestamp()
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    used_by_id: int | None = Field(default=None, foreign_key="reviewer.id")
+    used_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class Assignment(SQLModel, table=True):
+    """A claim handed to a reviewer by /next: a lock until `expires_at`, kept as history."""
+
+    __tablename__ = "assignment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    claim_id: int = Field(foreign_key="claim.id", index=True)
+    reviewer_id: int = Field(foreign_key="reviewer.id", index=True)
+    assigned_at: datetime = _timestamp()
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    ended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    outcome: str | None = Field(default=None, max_length=16)

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from db import queries
 from db.engine import transaction
+from db.models import Verdict
 from domain.matching import ClaimIndex, Match
 from domain.verdicts import Rating
 
@@ -89,7 +90,9 @@ def _describe(session: Session, matches: list[Match]) -> list[ArchivedVerdict]:
         if claim is None or verdict is None or not Rating(verdict.rating).is_judgement:
             continue
         verdicts.append((match, claim.text, verdict))
-    names = queries.reviewer_names(session=session, ids=(v.reviewer_id for _, _, v in verdicts))
+    names = queries.reviewer_names(
+        session=session, ids=(v.reviewer_id for _, _, v in verdicts if v.reviewer_id is not None)
+    )
     for match, text, verdict in verdicts:
         assert verdict.id is not None
         result.append(
@@ -99,10 +102,17 @@ def _describe(session: Session, matches: list[Match]) -> list[ArchivedVerdict]:
                 verdict_id=verdict.id,
                 rating=Rating(verdict.rating),
                 source_url=verdict.source_url,
-                reviewer=names.get(verdict.reviewer_id, "?"),
+                reviewer=_reviewer_name(verdict, names),
                 checked_at=verdict.created_at,
                 score=match.score,
                 same=match.same,
             )
         )
     return result
+
+
+def _reviewer_name(verdict: Verdict, names: dict[int, str]) -> str:
+    """Our reviewer's name, or the fact-checker named in an imported archive."""
+    if verdict.reviewer_id is not None:
+        return names.get(verdict.reviewer_id, "?")
+    return verdict.external_reviewer or "imported archive"

@@ -206,7 +206,7 @@ class ReviewService:
         earlier, similar = self._archive.lookup(claim.text)
         return ClaimCard(
             claim_id=claim_id,
-            article_id=claim.article_id,
+            article_id=_article_of(claim),
             number=claim.position + 1,
             total=total,
             text=claim.text,
@@ -366,7 +366,7 @@ class ReviewService:
                 raise _StaleStep("A verdict for this claim is already waiting for its source.")
             claim, total = _claim_and_total(session, claim_id)
             following = queries.next_pending_claim(
-                session=session, article_id=claim.article_id, after_position=claim.position
+                session=session, article_id=_article_of(claim), after_position=claim.position
             )
             next_id = following.id if following is not None else None
             message_id = walk.claim_message_id
@@ -391,7 +391,7 @@ class ReviewService:
                 )
             summary = None
             if next_id is None:
-                summary = _summary(session, claim.article_id)
+                summary = _summary(session, _article_of(claim))
                 queries.end_review_session(session=session, review_session_id=_id(walk))
             recorded = RecordedVerdict(
                 claim_id=claim_id,
@@ -432,7 +432,14 @@ def _claim_and_total(session: Session, claim_id: int) -> tuple[Claim, int]:
     claim = queries.get_claim(session=session, claim_id=claim_id)
     if claim is None:
         raise LookupError(f"claim {claim_id} does not exist")
-    return claim, queries.count_claims(session=session, article_id=claim.article_id)
+    return claim, queries.count_claims(session=session, article_id=_article_of(claim))
+
+
+def _article_of(claim: Claim) -> int:
+    """Claims under review always come from an article; only imported claims have none."""
+    if claim.article_id is None:
+        raise LookupError(f"claim {claim.id} belongs to no article")
+    return claim.article_id
 
 
 def _awaiting(session: Session, walk: ReviewSession, rating: Rating) -> AwaitingSource:
