@@ -69,8 +69,9 @@ _NAME_RE = re.compile(
     r"|(?P<un>united\s+nations)"
     r"|(?P<nhs>national\s+health\s+service))\b"
 )
-_ACRONYM_HINTS = ("US", "UK", "EU", "UN", "U.", "E.")
-_NAME_HINTS = ("united", "america", "britain", "european", "national")
+# Cheap screens: most claims contain none of these, and the full patterns are slow.
+_ACRONYM_HINT_RE = re.compile(r"U[SKN.]|E[U.]")
+_NAME_HINT_RE = re.compile(r"united|america|britain|european|national")
 
 # Contractions, so that a negation is always the word "not". Plain str.replace and a token-level
 # dict are several times faster than a regex alternation over every position of the text.
@@ -198,7 +199,7 @@ _FIGURE_RE = re.compile(
 )
 
 _SPACED_DIGITS_RE = re.compile(r"\d \d{3}\b")
-_TOKEN_RE = re.compile(r"\d+\.\d+|[^\W_]+")
+_TOKEN_RE = re.compile(r"[^\W_]+(?:\.\d+)?")
 
 
 def normalize_claim(text: str) -> str:
@@ -216,7 +217,8 @@ def normalize_claim(text: str) -> str:
 
 def _normalize_once(text: str) -> str:
     text = _fold_characters(text)
-    text = _URL_RE.sub(" ", text)
+    if "http" in text or "www." in text:
+        text = _URL_RE.sub(" ", text)
     text = _expand_acronyms(text)
     text = _expand_names(text.casefold())
     text = text.replace("-", " ")
@@ -241,14 +243,14 @@ def _fold_characters(text: str) -> str:
 def _expand_acronyms(text: str) -> str:
     """Map upper-case acronyms (``U.S.``, ``UK``...) to canonical tokens; needs the cased text."""
     text = text.replace("US$", "$")
-    if not any(hint in text for hint in _ACRONYM_HINTS):
+    if not _ACRONYM_HINT_RE.search(text):
         return text
     return _ACRONYM_RE.sub(_abbreviation, text)
 
 
 def _expand_names(text: str) -> str:
     """Map full names (``United States``, ``Britain``...) to acronym tokens; lower-cased text."""
-    if not any(hint in text for hint in _NAME_HINTS):
+    if not _NAME_HINT_RE.search(text):
         return text
     return _NAME_RE.sub(_abbreviation, text)
 
