@@ -6,7 +6,8 @@ import csv
 import io
 from collections.abc import Callable
 
-from sqlalchemy import func
+import pytest
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from db.models import Article, Claim, Reviewer, Verdict
@@ -246,3 +247,63 @@ async def test_document_upload_and_bad_document(bot: BotHarness) -> None:
     await bot.card(ADMIN_ID, 1)
     bot.server.send_document(ADMIN_ID, b"\x89PNG\r\n", "chart.png", "image/png")
     await bot.server.wait_for_message(ADMIN_ID, lambda m: "I can read" in shown(m))
+
+
+async def test_article_link_is_fetched_and_read(bot: BotHarness) -> None:
+    from tests.domain.test_links import ARTICLE_HTML
+
+    url = bot.server.add_page("jobs", ARTICLE_HTML)
+    progress = await bot.reply_to(ADMIN_ID, url, "Fetching")
+    await bot.server.wait_for_message(
+        ADMIN_ID, lambda m: m.message_id == progress.message_id and "found 3 claims" in shown(m)
+    )
+    card = await bot.card(ADMIN_ID, 1)
+    assert "175,000 jobs" in shown(card)
+    engine = bot.application.bot_data["services"].engine
+    with Session(engine) as session:
+        article = session.exec(select(Article)).one()
+    assert (article.url, article.title, article.source_kind) == (
+        url,
+        "Jobs report: 175,000 added",
+        "url",
+    )
+
+
+async def test_unreadable_link_gets_a_clear_reply(bot: BotHarness) -> None:
+    url = bot.server.add_page("gone", "not here", status=404)
+    progress = await bot.reply_to(ADMIN_ID, url, "Fetching")
+    reply = await bot.server.wait_for_message(
+        ADMIN_ID, lambda m: m.message_id == progress.message_id and "could not read" in shown(m)
+    )
+    assert "HTTP 404" in shown(reply) and "paste the article" in shown(reply)
+    assert _count(bot, Article) == 0
+
+
+async def test_forwarded_post_is_an_article(bot: BotHarness) -> None:
+    bot.server.send_text(ADMIN_ID, JOBS_REPORT, forward_from_chat_title="Wire Service Channel")
+    await bot.server.wait_for_message(ADMIN_ID, lambda m: "found 4 claims" in shown(m))
+    engine = bot.application.bot_data["services"].engine
+    with Session(engine) as session:
+        article = session.exec(select(Article)).one()
+    assert (article.source_kind, article.title) == ("forward", "Wire Service Channel")
+
+
+async def test_handler_failure_is_reported_and_logged(
+    bot: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await bot.reply_to(ADMIN_ID, JOBS_REPORT, "found 4 claims")
+    card1 = await bot.card(ADMIN_ID, 1)
+    engine = bot.application.bot_data["services"].engine
+    with engine.begin() as connection:  # the schema breaks under the running bot
+        connection.execute(text("ALTER TABLE review_session RENAME TO review_session_gone"))
+    bot.press(ADMIN_ID, card1, "Not a claim")
+    answer = await bot.server.wait_for(
+        "answerCallbackQuery", lambda c: "Nothing was lost" in str(c.params.get("text", ""))
+    )
+    assert answer.params.get("show_alert") in (True, "true", "True")
+    failures = [r for r in caplog.records if r.levelname == "ERROR" and "failed" in r.message]
+    assert failures and "update" in failures[0].message
+    assert any(str(u) in failures[0].message for u in range(1, 50))
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE review_session_gone RENAME TO review_session"))
+    assert _verdicts(bot) == [], "the failed step wrote nothing"
