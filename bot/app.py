@@ -16,7 +16,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import articles, basics, walk
+from bot.handlers import articles, basics, disputes, queues, team, walk
 from bot.services import Services, attach, services
 from factdesk.config import Settings
 
@@ -29,6 +29,13 @@ COMMANDS = [
     BotCommand("nosource", "Save Unverifiable without a link"),
     BotCommand("cancel", "Stop the current article"),
     BotCommand("export", "Export verdicts: /export csv"),
+    BotCommand("next", "Take the next claim from the queue"),
+    BotCommand("queue", "Pending claims, oldest first"),
+    BotCommand("mine", "Your assigned claims and recent verdicts"),
+    BotCommand("undo", "Retract your last verdict (10 minutes)"),
+    BotCommand("disputed", "Claims reviewers disagree on (admins)"),
+    BotCommand("team", "The desk's members (admins)"),
+    BotCommand("invite", "A one-time invite link (admins)"),
 ]
 
 
@@ -50,19 +57,42 @@ def build_application(settings: Settings, shared: Services | None = None) -> App
 
 
 def _add_handlers(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(CommandHandler("start", basics.start))
+    application.add_handler(CommandHandler("start", team.start))
     application.add_handler(CommandHandler("help", basics.help_command))
     application.add_handler(CommandHandler("export", basics.export))
     application.add_handler(CommandHandler("cancel", walk.cancel))
     application.add_handler(CommandHandler("nosource", walk.no_source))
     application.add_handler(CommandHandler("claim", walk.current_claim))
+    _add_team_handlers(application)
     application.add_handler(CallbackQueryHandler(walk.on_button))
     application.add_handler(MessageHandler(filters.COMMAND, basics.unknown_command))
-    application.add_handler(MessageHandler(filters.Document.ALL, articles.on_document))
+    private = filters.ChatType.PRIVATE  # claims are never reviewed in a group
+    application.add_handler(MessageHandler(filters.Document.ALL & private, articles.on_document))
     application.add_handler(
-        MessageHandler((filters.TEXT | filters.CAPTION) & ~filters.COMMAND, articles.on_text)
+        MessageHandler(
+            (filters.TEXT | filters.CAPTION) & ~filters.COMMAND & private, articles.on_text
+        )
     )
     application.add_error_handler(basics.on_error)
+
+
+def _add_team_handlers(application: Application) -> None:  # type: ignore[type-arg]
+    """Team, queue and dispute commands; page and settle buttons go before the verdict buttons."""
+    commands = {
+        "invite": team.invite,
+        "addreviewer": team.add_reviewer,
+        "removereviewer": team.remove_reviewer,
+        "team": team.team,
+        "next": queues.next_claim,
+        "queue": queues.queue,
+        "mine": queues.mine,
+        "disputed": disputes.disputed,
+        "undo": disputes.undo,
+    }
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(CallbackQueryHandler(queues.on_page, pattern=r"^p:"))
+    application.add_handler(CallbackQueryHandler(disputes.on_settle, pattern=r"^d:"))
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]

@@ -1,6 +1,8 @@
 """Callback data: short ids and codes, never text, so every button fits Telegram's 64 bytes.
 
-Format: `<action>:<claim id>[:<arg>]`, e.g. `r:1234:f` (rate claim 1234 False).
+Format: `<action>:<claim id>[:<arg>]`, e.g. `r:1234:f` (rate claim 1234 False). A queue page
+button is `p:<page>` (the page number in the claim id's place); a settlement is
+`d:<claim id>:<rating>`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ class Action(StrEnum):
     RATE = "r"
     CHANGE = "c"
     REUSE = "u"
+    PAGE = "p"
+    SETTLE = "d"
 
 
 RATING_CODES: dict[str, Rating | str] = {
@@ -60,9 +64,11 @@ def decode(data: str | None) -> Callback:
     except (ValueError, IndexError):
         raise BadCallback(data) from None
     arg = parts[2] if len(parts) > 2 else ""
-    if action is Action.RATE and arg not in RATING_CODES:
+    if action in (Action.RATE, Action.SETTLE) and arg not in RATING_CODES:
         raise BadCallback(data)
     if action is Action.REUSE and not arg.isdigit():
+        raise BadCallback(data)
+    if action is Action.SETTLE and RATING_CODES[arg] == SKIP:
         raise BadCallback(data)
     return Callback(action, claim_id, arg)
 
@@ -77,3 +83,11 @@ def change(claim_id: int) -> str:
 
 def reuse(claim_id: int, verdict_id: int) -> str:
     return Callback(Action.REUSE, claim_id, str(verdict_id)).encode()
+
+
+def page(number: int) -> str:
+    return Callback(Action.PAGE, number).encode()
+
+
+def settle(claim_id: int, rating: Rating) -> str:
+    return Callback(Action.SETTLE, claim_id, CODES_BY_CHOICE[rating]).encode()

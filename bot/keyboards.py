@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from domain.review import SKIP, ClaimCard
-from domain.verdicts import Rating
+from domain.verdicts import RATING_ORDER, Rating
 
 
 def verdict_keyboard(card: ClaimCard) -> InlineKeyboardMarkup:
@@ -38,3 +38,26 @@ def change_keyboard(claim_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton("↩️ Change verdict", callback_data=callbacks.change(claim_id))]]
     )
+
+
+def open_private(bot_username: str, payload: str, label: str) -> InlineKeyboardMarkup:
+    """A button that opens the private chat with the bot (a deep link), for use in groups."""
+    url = f"https://t.me/{bot_username}?start={payload}"
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=url)]])
+
+
+def queue_pager(page: int, pages: int) -> InlineKeyboardMarkup | None:
+    row = []
+    if page > 0:
+        row.append(InlineKeyboardButton("◀️ Newer", callback_data=callbacks.page(page - 1)))
+    if page < pages - 1:
+        row.append(InlineKeyboardButton("Older ▶️", callback_data=callbacks.page(page + 1)))
+    return InlineKeyboardMarkup([row]) if row else None
+
+
+def settle_keyboard(claim_id: int) -> InlineKeyboardMarkup:
+    ratings = list(RATING_ORDER)
+    buttons = [
+        InlineKeyboardButton(r.label, callback_data=callbacks.settle(claim_id, r)) for r in ratings
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])

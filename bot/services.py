@@ -10,9 +10,12 @@ from telegram.ext import Application, CallbackContext
 from db.engine import make_engine
 from domain.access import AccessService
 from domain.archive import ClaimArchive
+from domain.disputes import DisputeService
 from domain.links import ArticleFetcher
+from domain.queue import QueueService
 from domain.reports import ReportService
 from domain.review import ReviewService
+from domain.team import TeamService
 from factdesk.config import Settings
 
 _KEY = "services"
@@ -27,6 +30,9 @@ class Services:
     review: ReviewService
     reports: ReportService
     fetcher: ArticleFetcher
+    team: TeamService
+    queue: QueueService
+    disputes: DisputeService
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine | None = None) -> Services:
@@ -36,21 +42,32 @@ class Services:
             same_threshold=settings.factdesk_same_threshold,
             similar_threshold=settings.factdesk_similar_threshold,
         )
+        review = ReviewService(
+            engine,
+            archive,
+            max_claims=settings.factdesk_max_claims,
+            max_article_chars=settings.factdesk_max_article_chars,
+            reviews_required=settings.factdesk_reviews_required,
+        )
         return cls(
             settings=settings,
             engine=engine,
             access=AccessService(engine, settings.factdesk_admins),
             archive=archive,
-            review=ReviewService(
-                engine,
-                archive,
-                max_claims=settings.factdesk_max_claims,
-                max_article_chars=settings.factdesk_max_article_chars,
-            ),
+            review=review,
             reports=ReportService(engine),
             fetcher=ArticleFetcher(
                 allow_private=settings.factdesk_allow_private_urls,
                 timeout=settings.factdesk_fetch_timeout,
+            ),
+            team=TeamService(
+                engine, settings.factdesk_admins, invite_hours=settings.factdesk_invite_hours
+            ),
+            queue=QueueService(engine, review, lock_minutes=settings.factdesk_lock_minutes),
+            disputes=DisputeService(
+                engine,
+                reviews_required=settings.factdesk_reviews_required,
+                undo_minutes=settings.factdesk_undo_minutes,
             ),
         )
 

@@ -114,6 +114,17 @@ def count_pending(*, session: Session, article_id: int) -> int:
     return int(session.exec(statement).one())
 
 
+def count_open(*, session: Session, article_id: int) -> int:
+    """Claims of the article without a final verdict (pending or disputed)."""
+    statement = (
+        select(func.count())
+        .select_from(Claim)
+        .where(Claim.article_id == article_id)
+        .where(col(Claim.status).in_(["pending", "disputed"]))
+    )
+    return int(session.exec(statement).one())
+
+
 # --- verdicts --------------------------------------------------------------------------------
 
 
@@ -172,13 +183,16 @@ class IndexedClaim:
     text: str
     rating: str
     verdict_id: int
+    final: bool = True
 
 
 def verdicts_since(*, session: Session, after_verdict_id: int) -> list[IndexedClaim]:
     """Claims whose verdict changed after a verdict id, with their newest verdict.
 
     The matcher's archive is refreshed from this, so several bot replicas sharing one database see
-    each other's verdicts without talking to each other.
+    each other's verdicts without talking to each other. `final` is false while the claim has
+    no final verdict (awaiting a second review, disputed, or its verdict retracted): such claims
+    stay out of the archive.
     """
     changed = (
         select(Verdict.claim_id).where(col(Verdict.id) > after_verdict_id).distinct().subquery()
@@ -190,16 +204,32 @@ def verdicts_since(*, session: Session, after_verdict_id: int) -> list[IndexedCl
         .subquery()
     )
     statement = (
-        select(Claim.id, Claim.text, Verdict.rating, Verdict.id)
+        sa_select(
+            col(Claim.id),
+            col(Claim.text),
+            col(Verdict.rating),
+            col(Verdict.id),
+            col(Claim.status),
+            col(Verdict.kind),
+        )
         .join(newest, col(Verdict.id) == newest.c.vid)
         .join(Claim, col(Claim.id) == Verdict.claim_id)
         .order_by(col(Verdict.id))
     )
     return [
-        IndexedClaim(claim_id=cid, text=text, rating=rating, verdict_id=vid)
-        for cid, text, rating, vid in session.exec(statement)
+        IndexedClaim(
+            claim_id=cid,
+            text=text,
+            rating=rating,
+            verdict_id=vid,
+            final=kind == "import" or (kind != "retraction" and status in _FINAL),
+        )
+        for cid, text, rating, vid, status, kind in session.execute(statement)
         if cid is not None and vid is not None
     ]
+
+
+_FINAL = ("checked", "not_a_claim")
 
 
 @dataclass(frozen=True, slots=True)

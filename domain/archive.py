@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from db import queries
+from db import queries, verdict_queries
 from db.engine import transaction
 from db.models import Verdict
 from domain.matching import ClaimIndex, Match
@@ -56,7 +56,7 @@ class ClaimArchive:
                 ),
             )
             for item in changed:
-                if Rating(item.rating).is_judgement:
+                if item.final and Rating(item.rating).is_judgement:
                     self._index.add(item.claim_id, item.text)
                 else:
                     self._index.remove(item.claim_id)
@@ -86,7 +86,8 @@ def _describe(session: Session, matches: list[Match]) -> list[ArchivedVerdict]:
     verdicts = []
     for match in matches:
         claim = queries.get_claim(session=session, claim_id=match.claim_id)
-        verdict = queries.latest_verdict(session=session, claim_id=match.claim_id)
+        standing = verdict_queries.standing_verdicts(session=session, claim_id=match.claim_id)
+        verdict = standing[-1] if standing else None
         if claim is None or verdict is None or not Rating(verdict.rating).is_judgement:
             continue
         verdicts.append((match, claim.text, verdict))

@@ -13,15 +13,16 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from db import queries
+from db import queries, queue_queries
 from db.engine import transaction
-from db.models import Claim, ReviewSession
+from db.models import Claim, ReviewSession, utcnow
+from domain import consensus
 from domain.access import Member
 from domain.archive import ArchivedVerdict, ClaimArchive
 from domain.extraction import extract_claims
 from domain.links import LinkError, check_source_link
 from domain.normalize import normalize_claim
-from domain.verdicts import RATING_ORDER, ClaimStatus, Rating, status_after
+from domain.verdicts import RATING_ORDER, ClaimStatus, Rating, VerdictKind
 
 # --- what the service hands back -------------------------------------------------------------
 
@@ -63,12 +64,25 @@ class ArticleSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """An article someone else submitted is now fully checked: its submitter hears about it."""
+
+    chat_id: int
+    summary: ArticleSummary
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
-    """The walk moved on: what was recorded, then the next claim or the end of the article."""
+    """The walk moved on: what was recorded, then the next claim or the end of the article.
+
+    `from_queue`: the claim came from /next, so the walk ends with it instead of moving on.
+    """
 
     recorded: RecordedVerdict
     next_card: ClaimCard | None
     summary: ArticleSummary | None
+    from_queue: bool = False
+    notices: tuple[Notice, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,9 +159,11 @@ class ReviewService:
         *,
         max_claims: int = 15,
         max_article_chars: int = 200_000,
+        reviews_required: int = 1,
     ) -> None:
         self._engine = engine
         self._archive = archive
+        self._required = reviews_required
         self._max_claims = max_claims
         self._max_chars = max_article_chars
 
@@ -201,9 +217,15 @@ class ReviewService:
     # the walk --------------------------------------------------------------------------------
 
     def card(self, claim_id: int) -> ClaimCard:
-        """A claim ready to show, matched against the archive at the moment it is shown."""
+        """A claim ready to show, matched against the archive at the moment it is shown.
+
+        The claim's own verdicts are never shown on its card: a second reviewer reviews blind.
+        """
         claim, total = transaction(self._engine, lambda s: _claim_and_total(s, claim_id))
         earlier, similar = self._archive.lookup(claim.text)
+        if earlier is not None and earlier.claim_id == claim_id:
+            earlier = None
+        similar = [item for item in similar if item.claim_id != claim_id]
         return ClaimCard(
             claim_id=claim_id,
             article_id=_article_of(claim),
@@ -213,6 +235,22 @@ class ReviewService:
             earlier=earlier,
             similar=tuple(similar[:3]),
         )
+
+    def walk_to(self, member: Member, chat_id: int, claim_id: int) -> ClaimCard:
+        """Point the reviewer's walk in this chat at one claim (a claim /next handed out)."""
+
+        def work(session: Session) -> None:
+            claim, _ = _claim_and_total(session, claim_id)
+            queries.start_review_session(
+                session=session,
+                reviewer_id=member.reviewer_id,
+                chat_id=chat_id,
+                article_id=_article_of(claim),
+                claim_id=claim_id,
+            )
+
+        transaction(self._engine, work)
+        return self.card(claim_id)
 
     def current_card(self, member: Member, chat_id: int) -> ClaimCard | None:
         walk = transaction(self._engine, lambda s: _walk(s, member, chat_id))
@@ -356,7 +394,9 @@ class ReviewService:
         moves it, and only that one writes a verdict.
         """
 
-        def work(session: Session) -> tuple[RecordedVerdict, int | None, ArticleSummary | None]:
+        def work(
+            session: Session,
+        ) -> tuple[RecordedVerdict, int | None, ArticleSummary | None, bool, tuple[Notice, ...]]:
             walk = _walk(session, member, chat_id)
             if walk is None or walk.claim_id != claim_id:
                 raise _StaleStep("This claim is no longer the one under review.")
@@ -365,10 +405,16 @@ class ReviewService:
             if not pending and walk.pending_rating is not None:
                 raise _StaleStep("A verdict for this claim is already waiting for its source.")
             claim, total = _claim_and_total(session, claim_id)
+            from_queue = (
+                queue_queries.open_assignment(
+                    session=session, claim_id=claim_id, reviewer_id=member.reviewer_id
+                )
+                is not None
+            )
             following = queries.next_pending_claim(
                 session=session, article_id=_article_of(claim), after_position=claim.position
             )
-            next_id = following.id if following is not None else None
+            next_id = following.id if following is not None and not from_queue else None
             message_id = walk.claim_message_id
             if not queries.move_review_session(
                 session=session,
@@ -377,21 +423,31 @@ class ReviewService:
                 to_claim_id=next_id,
             ):
                 raise _StaleStep("This claim was just handled.")
+            notices: tuple[Notice, ...] = ()
             if rating is not None:
-                queries.add_verdict(
-                    session=session,
+                change = consensus.record(
+                    session,
                     claim_id=claim_id,
                     reviewer_id=member.reviewer_id,
                     rating=rating,
+                    kind=VerdictKind.REVIEW,
+                    required=self._required,
                     source_url=source,
                     reused_from_id=reused_from,
                 )
-                queries.set_claim_status(
-                    session=session, claim_id=claim_id, status=status_after(rating)
+                notices = finished_notices(session, change, member.reviewer_id)
+            elif from_queue:
+                queue_queries.end_assignments(
+                    session=session,
+                    claim_id=claim_id,
+                    reviewer_id=member.reviewer_id,
+                    outcome="skipped",
+                    now=utcnow(),
                 )
             summary = None
             if next_id is None:
-                summary = _summary(session, _article_of(claim))
+                if not from_queue:
+                    summary = _summary(session, _article_of(claim))
                 queries.end_review_session(session=session, review_session_id=_id(walk))
             recorded = RecordedVerdict(
                 claim_id=claim_id,
@@ -403,14 +459,14 @@ class ReviewService:
                 message_id=message_id,
                 reused=reused_from is not None,
             )
-            return recorded, next_id, summary
+            return recorded, next_id, summary, from_queue, notices
 
         try:
-            recorded, next_id, summary = transaction(self._engine, work)
+            recorded, next_id, summary, from_queue, notices = transaction(self._engine, work)
         except _StaleStep as stale:
             return Stale(str(stale))
         next_card = self.card(next_id) if next_id is not None else None
-        return Step(recorded, next_card, summary)
+        return Step(recorded, next_card, summary, from_queue, notices)
 
 
 class _StaleStep(Exception):
@@ -455,6 +511,20 @@ def _awaiting(session: Session, walk: ReviewSession, rating: Rating) -> Awaiting
     )
 
 
+def finished_notices(
+    session: Session, change: consensus.Change, actor_id: int
+) -> tuple[Notice, ...]:
+    """Closing the loop: the submitter hears when someone else's verdict finished their article."""
+    if change.article_id is None or not change.became_final:
+        return ()
+    if not consensus.article_finished(session, change.article_id):
+        return ()
+    article = queries.get_article(session=session, article_id=change.article_id)
+    if article is None or article.submitted_by_id == actor_id:
+        return ()
+    return (Notice(article.chat_id, _summary(session, change.article_id)),)
+
+
 def _summary(session: Session, article_id: int) -> ArticleSummary:
     article = queries.get_article(session=session, article_id=article_id)
     ratings = Counter(
@@ -479,6 +549,7 @@ __all__ = [
     "ClaimCard",
     "ClaimStatus",
     "NotWaiting",
+    "Notice",
     "RecordedVerdict",
     "ReviewService",
     "Stale",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 
@@ -54,6 +55,20 @@ class ClaimStatus(StrEnum):
     PENDING = "pending"
     CHECKED = "checked"
     NOT_A_CLAIM = "not_a_claim"
+    DISPUTED = "disputed"
+
+    @property
+    def is_final(self) -> bool:
+        return self in {ClaimStatus.CHECKED, ClaimStatus.NOT_A_CLAIM}
+
+
+class VerdictKind(StrEnum):
+    """What a verdict row records. Stored in the database: never rename the values."""
+
+    REVIEW = "review"
+    SETTLEMENT = "settlement"
+    RETRACTION = "retraction"
+    IMPORT = "import"
 
 
 class Role(StrEnum):
@@ -63,3 +78,27 @@ class Role(StrEnum):
 
 def status_after(rating: Rating) -> ClaimStatus:
     return ClaimStatus.NOT_A_CLAIM if rating is Rating.NOT_A_CLAIM else ClaimStatus.CHECKED
+
+
+def decide_status(
+    acts: Sequence[tuple[int | None, Rating, VerdictKind]], required: int
+) -> ClaimStatus:
+    """Where a claim stands given its standing verdicts (oldest first, retractions taken out).
+
+    A settlement (or an imported verdict) is final whatever came before. With one review
+    required the newest review stands, as a changed verdict always did; with more, each
+    reviewer's newest review counts once, and the claim is final when `required` reviewers
+    agree and disputed when they do not.
+    """
+    settled = [rating for _, rating, kind in acts if kind is not VerdictKind.REVIEW]
+    if settled:
+        return status_after(settled[-1])
+    if not acts:
+        return ClaimStatus.PENDING
+    if required <= 1:
+        return status_after(acts[-1][1])
+    newest = {reviewer: rating for reviewer, rating, _ in acts}
+    if len(newest) < required:
+        return ClaimStatus.PENDING
+    ratings = set(newest.values())
+    return status_after(ratings.pop()) if len(ratings) == 1 else ClaimStatus.DISPUTED

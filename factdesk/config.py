@@ -6,6 +6,7 @@ Settings come from the environment or a `.env` file in the working directory. Th
 
 from __future__ import annotations
 
+from datetime import time as dt_time
 from functools import lru_cache
 from typing import Annotated
 
@@ -50,6 +51,20 @@ class Settings(BaseSettings):
     )
     factdesk_fetch_timeout: float = Field(default=15.0, gt=0)
     factdesk_log_level: str = Field(default="INFO")
+    factdesk_lock_minutes: float = Field(
+        default=15.0, gt=0, description="How long a claim handed out by /next stays locked."
+    )
+    factdesk_reviews_required: int = Field(
+        default=1, ge=1, le=5, description="Independent verdicts a claim needs to be final."
+    )
+    factdesk_undo_minutes: float = Field(default=10.0, gt=0)
+    factdesk_invite_hours: float = Field(default=24.0, gt=0)
+    factdesk_digest_chat_id: int | None = Field(
+        default=None, description="Team group that gets a daily digest of the queue."
+    )
+    factdesk_digest_time: dt_time | None = Field(
+        default=None, description="UTC time of day of the digest, HH:MM."
+    )
 
     @field_validator("factdesk_admins", mode="before")
     @classmethod

@@ -12,7 +12,7 @@ os.environ.setdefault("no_proxy", "127.0.0.1,localhost")
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -210,6 +210,26 @@ async def bot(fake_telegram: FakeBotApi, database_url: str) -> AsyncIterator[Bot
     await _start(harness.application)
     yield harness
     await _stop(harness.application)
+
+
+@pytest.fixture
+async def bot_with(
+    fake_telegram: FakeBotApi, database_url: str
+) -> AsyncIterator[Callable[..., Awaitable[BotHarness]]]:
+    """Like `bot`, with settings overrides: `harness = await bot_with(factdesk_lock_minutes=…)`."""
+    upgrade(database_url)
+    running: list[BotHarness] = []
+
+    async def start(**overrides: Any) -> BotHarness:
+        settings = make_settings(fake_telegram, database_url, **overrides)
+        harness = BotHarness(fake_telegram, settings, build_application(settings))
+        await _start(harness.application)
+        running.append(harness)
+        return harness
+
+    yield start
+    for harness in running:
+        await _stop(harness.application)
 
 
 __all__ = ["ADMIN_ID", "SHARED_DATA", "BotHarness", "Services", "make_settings", "shown"]

@@ -12,7 +12,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import texts
+from bot import team_texts, texts
 from bot.services import services
 from domain.access import Member, Person
 
@@ -89,3 +89,23 @@ def chat_id_of(update: Update) -> int:
     chat = update.effective_chat
     assert chat is not None
     return chat.id
+
+
+async def admin_or_refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Member | None:
+    """The sender if an admin; members who are not get told so, strangers the usual refusal."""
+    member = await member_or_refuse(update, context)
+    if member is None or member.is_admin:
+        return member
+    logger.warning(
+        "update %s: reviewer %s refused an admin action", update.update_id, member.reviewer_id
+    )
+    if update.callback_query is not None:
+        await update.callback_query.answer(team_texts.ADMINS_ONLY_SHORT, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(team_texts.ADMINS_ONLY)
+    return None
+
+
+def in_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == "private"

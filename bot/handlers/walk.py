@@ -8,11 +8,11 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import callbacks, keyboards, texts
+from bot import callbacks, keyboards, team_texts, texts
 from bot.handlers.common import chat_id_of, edit, member_or_refuse, reply, run
 from bot.services import services
 from domain.access import Member
-from domain.review import AwaitingSource, BadLink, ClaimCard, NotWaiting, Stale, Step
+from domain.review import AwaitingSource, BadLink, ClaimCard, Notice, NotWaiting, Stale, Step
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,20 @@ async def show_step(
         await show_card(context, chat_id, member, step.next_card)
     elif step.summary is not None:
         await context.bot.send_message(chat_id, texts.summary(step.summary), parse_mode="HTML")
+    elif step.from_queue:
+        await context.bot.send_message(chat_id, QUEUE_DONE)
+    await send_notices(context, step.notices)
+
+
+QUEUE_DONE = "Thanks! /next gets you another claim."
+
+
+async def send_notices(context: ContextTypes.DEFAULT_TYPE, notices: tuple[Notice, ...]) -> None:
+    """Closing the loop: tell each submitter that their article is fully checked."""
+    for notice in notices:
+        await context.bot.send_message(
+            notice.chat_id, texts.summary(notice.summary), parse_mode=ParseMode.HTML
+        )
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -56,6 +70,17 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(texts.BAD_CALLBACK, show_alert=True)
         return
     chat_id = chat_id_of(update)
+    refusal = await run(services(context).queue.refusal, member, data.claim_id)
+    if refusal is not None:
+        logger.warning(
+            "update %s: refused %r from reviewer %s: %s",
+            update.update_id,
+            query.data,
+            member.reviewer_id,
+            refusal,
+        )
+        await query.answer(team_texts.REFUSED_BUTTON, show_alert=True)
+        return
     review = services(context).review
     outcome: AwaitingSource | Step | Stale | ClaimCard
     if data.action is callbacks.Action.RATE:

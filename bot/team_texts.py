@@ -1,0 +1,148 @@
+"""Messages for the team features (roles, queues, disputes, audit), as HTML; escaped here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from db.team_queries import MemberRow
+from domain.disputes import Dispute, Settled, Undone
+from domain.queue import Assigned, Mine, QueuePage
+from domain.verdicts import Rating
+
+ADMINS_ONLY = "Only the desk's admins can do that."
+ADMINS_ONLY_SHORT = "Only admins can do that."
+NEXT_IN_GROUP = "Claims are reviewed in private, not in the group. Tap below to get your next one."
+NEXT_BUTTON = "🔒 Review privately"
+REFUSED_BUTTON = "That button is not for you, or its claim does not exist."
+ADD_USAGE = "Usage: /addreviewer <telegram user id>"
+REMOVE_USAGE = "Usage: /removereviewer <telegram user id>"
+NOT_FOUND = "No reviewer with that Telegram id."
+NO_DISPUTES = "No disputed claims. 🎉"
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return escape(text if len(text) <= limit else text[: limit - 1].rstrip() + "…", quote=False)
+
+
+def _when(at: datetime | None) -> str:
+    return at.strftime("%d %b %H:%M UTC") if at else ""
+
+
+def _rating(code: str | None) -> str:
+    if code is None:
+        return ""
+    try:
+        return Rating(code).label
+    except ValueError:
+        return code
+
+
+def invite_link(bot_username: str, code: str, hours: float) -> str:
+    link = f"https://t.me/{bot_username}?start={code}"
+    return (
+        f"🎟 One-time invite, valid {hours:g} h:\n{escape(link)}\n"
+        "Send it to the new reviewer; the first person to open it joins the desk."
+    )
+
+
+def joined(name: str, already: bool) -> str:
+    if already:
+        return f"You are already on the desk, {escape(name, quote=False)}. /next gets you a claim."
+    return (
+        f"👋 Welcome to the desk, {escape(name, quote=False)}! You are now a reviewer. "
+        "/next gets you a claim to check; /queue shows what is waiting."
+    )
+
+
+def added(name: str) -> str:
+    return f"✅ {escape(name, quote=False)} is a reviewer now."
+
+
+def removed(name: str) -> str:
+    return (
+        f"🚪 {escape(name, quote=False)} was removed. Their verdicts stay on record; "
+        "their claims went back to the queue."
+    )
+
+
+def roster(rows: list[MemberRow]) -> str:
+    lines = [f"<b>The desk: {sum(r.active for r in rows)} active member(s)</b>"]
+    for row in rows:
+        handle = f" @{escape(row.username)}" if row.username else ""
+        state = "" if row.active else " — removed"
+        lines.append(
+            f"• {escape(row.name, quote=False)}{handle} ({row.role}, id {row.telegram_id}): "
+            f"{row.verdicts} verdict(s), {row.open_assignments} assigned{state}"
+        )
+    return "\n".join(lines)
+
+
+def assigned(result: Assigned) -> str:
+    held = "still yours" if result.again else "yours"
+    return f"🔒 Claim #{result.card.claim_id} is {held} until {_when(result.until)}."
+
+
+def queue_empty(pending: int) -> str:
+    if pending:
+        return f"Nothing for you right now: the {pending} pending claim(s) are taken or yours."
+    return "The queue is empty. 🎉"
+
+
+def queue_page(page: QueuePage) -> str:
+    lines = [
+        f"<b>Queue: {page.pending} pending claim(s) in {page.articles} article(s)</b> "
+        f"(page {page.page + 1} of {page.pages}, oldest first)"
+    ]
+    for item in page.items:
+        title = f"“{_clip(item.article_title, 60)}”" if item.article_title else "untitled"
+        lock = " 🔒" if item.locked else ""
+        lines.append(
+            f"#{item.claim_id}{lock} — article #{item.article_id} {title}, claim {item.number}: "
+            f"{_clip(item.text, 140)}"
+        )
+    if page.pending:
+        lines.append("\n/next takes the oldest free claim.")
+    return "\n".join(lines)
+
+
+def mine(found: Mine) -> str:
+    lines = ["<b>Assigned to you</b>"]
+    lines += [
+        f"#{i.claim_id} until {_when(i.at)}: {_clip(i.text, 120)}" for i in found.assigned
+    ] or ["nothing — /next gets you a claim"]
+    lines.append("\n<b>Your recent verdicts</b>")
+    lines += [
+        f"#{i.claim_id} {_rating(i.rating)}"
+        + (f" ({i.kind})" if i.kind and i.kind != "review" else "")
+        + f", {_when(i.at)}: {_clip(i.text, 100)}"
+        for i in found.recent
+    ] or ["none yet"]
+    return "\n".join(lines)
+
+
+def dispute(item: Dispute) -> str:
+    lines = [
+        f"⚖️ <b>Disputed claim #{item.claim_id}</b>",
+        f"<blockquote>{_clip(item.text, 1500)}</blockquote>",
+    ]
+    for opinion in item.opinions:
+        source = f" — {escape(opinion.source_url)}" if opinion.source_url else ""
+        lines.append(f"{escape(opinion.reviewer, quote=False)}: {opinion.rating.label}{source}")
+    lines.append("Settle it with the final verdict:")
+    return "\n".join(lines)
+
+
+def settled(result: Settled, by: str) -> str:
+    return (
+        f"⚖️ <b>Claim #{result.claim_id} settled: {result.rating.label}</b> "
+        f"(by {escape(by, quote=False)})\n<blockquote>{_clip(result.text, 1500)}</blockquote>"
+    )
+
+
+def undone(result: Undone) -> str:
+    return (
+        f"↩️ Retracted your {result.rating.label} verdict on claim #{result.claim_id} "
+        f"(now {result.status.value.replace('_', ' ')}): {_clip(result.text, 200)}"
+    )
