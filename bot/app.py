@@ -16,7 +16,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import articles, basics, disputes, queues, team, walk
+from bot.handlers import articles, basics, disputes, export, queues, team, walk
 from bot.services import Services, attach, services
 from factdesk.config import Settings
 
@@ -28,7 +28,7 @@ COMMANDS = [
     BotCommand("claim", "Show the claim under review again"),
     BotCommand("nosource", "Save Unverifiable without a link"),
     BotCommand("cancel", "Stop the current article"),
-    BotCommand("export", "Export verdicts: /export csv"),
+    BotCommand("export", "Export verdicts: /export csv|json|claimreview|html"),
     BotCommand("next", "Take the next claim from the queue"),
     BotCommand("queue", "Pending claims, oldest first"),
     BotCommand("mine", "Your assigned claims and recent verdicts"),
@@ -59,7 +59,7 @@ def build_application(settings: Settings, shared: Services | None = None) -> App
 def _add_handlers(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("start", team.start))
     application.add_handler(CommandHandler("help", basics.help_command))
-    application.add_handler(CommandHandler("export", basics.export))
+    application.add_handler(CommandHandler("export", export.export))
     application.add_handler(CommandHandler("cancel", walk.cancel))
     application.add_handler(CommandHandler("nosource", walk.no_source))
     application.add_handler(CommandHandler("claim", walk.current_claim))

@@ -13,7 +13,7 @@ from domain.archive import ClaimArchive
 from domain.disputes import DisputeService
 from domain.links import ArticleFetcher
 from domain.queue import QueueService
-from domain.reports import ReportService
+from domain.reports import Organization, ReportService
 from domain.review import ReviewService
 from domain.team import TeamService
 from factdesk.config import Settings
@@ -55,7 +55,9 @@ class Services:
             access=AccessService(engine, settings.factdesk_admins),
             archive=archive,
             review=review,
-            reports=ReportService(engine),
+            reports=ReportService(
+                engine, Organization(settings.factdesk_org_name, settings.factdesk_org_url)
+            ),
             fetcher=ArticleFetcher(
                 allow_private=settings.factdesk_allow_private_urls,
                 timeout=settings.factdesk_fetch_timeout,

@@ -39,7 +39,8 @@ HELP = (
     "/claim – show the claim you are on again\n"
     "/nosource – save an Unverifiable verdict without a link\n"
     "/cancel – stop the current article (its remaining claims stay pending)\n"
-    "/export csv – all recorded verdicts as a CSV file"
+    "/export csv – all recorded verdicts as a CSV file; also json, claimreview, html, "
+    "with filters: /export html since 2026-11-01 until 2026-11-30 reviewer Ann verdict false"
 )
 
 NOT_A_MEMBER = (
@@ -62,8 +63,11 @@ NOTHING_TO_CANCEL = "There is no article in review to cancel."
 NO_CURRENT_CLAIM = "You are not reviewing an article right now. Send me one to start."
 NOTHING_WAITING = "There is no verdict waiting for a source right now."
 BAD_CALLBACK = "That button is from an older version of me and no longer works."
-EXPORT_USAGE = "Usage: /export csv"
-EXPORT_EMPTY = "No verdicts have been recorded yet, so there is nothing to export."
+EXPORT_USAGE = (
+    "Usage: /export [csv|json|claimreview|html] [since YYYY-MM-DD] [until YYYY-MM-DD] "
+    "[article N] [reviewer NAME] [verdict WORD]"
+)
+EXPORT_EMPTY = "No recorded verdicts match, so there is nothing to export."
 FETCHING = "🔗 Fetching the article…"
 
 
@@ -188,8 +192,22 @@ def cancelled(result: Cancelled) -> str:
     )
 
 
-def export_caption(count: int) -> str:
-    return f"📄 {count:,} recorded verdict(s)."
+def export_usage(reason: str) -> str:
+    return f"{escape_text(reason)}\n{escape_text(EXPORT_USAGE)}"
+
+
+def export_caption(
+    count: int, filters: str = "", part: int = 1, parts: int = 1, compressed: bool = False
+) -> str:
+    """One line: how many verdicts, which filters, and how a big export was packed."""
+    caption = f"📄 {count:,} recorded verdict(s)"
+    if filters:
+        caption += f" ({filters})"
+    if parts > 1:
+        caption += f"; zipped, part {part} of {parts}: join with cat, then unzip"
+    elif compressed:
+        caption += "; zipped to fit Telegram's 50 MB limit"
+    return caption + "."
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:

@@ -63,22 +63,129 @@ def db_upgrade() -> None:
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="csv")] = "csv",
+    fmt: Annotated[
+        str, typer.Argument(metavar="FORMAT", help="csv, json, claimreview or html")
+    ] = "csv",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write")] = None,
+    since: Annotated[str | None, typer.Option(help="From this day on (YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to and including this day")] = None,
+    article: Annotated[int | None, typer.Option(help="Only this article's claims")] = None,
+    reviewer: Annotated[str | None, typer.Option(help="Name, @username or Telegram id")] = None,
+    verdict: Annotated[str | None, typer.Option(help="Verdict(s), comma-separated")] = None,
 ) -> None:
     """Export recorded verdicts (to stdout unless -o is given)."""
     from db.engine import make_engine
-    from domain.reports import ReportService
+    from domain.reports import ExportRequestError, Organization, ReportService, build_request
 
-    if fmt.lower() != "csv":
-        _fail(f"unknown format {fmt!r}; available: csv")
-    reports = ReportService(make_engine(_settings().database_url))
+    settings = _settings()
+    try:
+        request = build_request(
+            fmt=fmt,
+            since=since,
+            until=until,
+            article=None if article is None else str(article),
+            reviewer=reviewer,
+            verdict=verdict,
+        )
+    except ExportRequestError as error:
+        _fail(str(error))
+    org = Organization(settings.factdesk_org_name, settings.factdesk_org_url)
+    reports = ReportService(make_engine(settings.database_url), org)
     if output is None:
-        reports.write_csv(sys.stdout)
+        reports.export(request, sys.stdout)
         return
     with output.open("w", encoding="utf-8", newline="") as stream:
-        count = reports.write_csv(stream)
+        count = reports.export(request, stream)
     typer.echo(f"wrote {count} verdicts to {output}", err=True)
+
+
+@app.command("import")
+def import_archive(
+    file: Annotated[Path, typer.Argument(help="CSV, JSON or ClaimReview JSON-LD file")],
+    show: Annotated[int, typer.Option(help="How many rejected rows to list")] = 50,
+) -> None:
+    """Import an archive of past fact-checks so that matching knows them."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from db.engine import make_engine
+    from db.migrate import upgrade
+    from domain.imports import ImportFileError, ImportService, read_import_file
+
+    settings = _settings()
+    try:
+        source = read_import_file(file)
+    except OSError as error:
+        _fail(f"cannot read {file}: {error.strerror or error}")
+    except ImportFileError as error:
+        _fail(f"{file}: {error}")
+    upgrade(settings.database_url)
+    service = ImportService(make_engine(settings.database_url))
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    console = Console(stderr=True)
+    with Progress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as progress:
+        task = progress.add_task(f"importing {file.name} ({source.kind})", total=source.total)
+        summary = service.import_rows(source.rows, progress=lambda n: progress.advance(task, n))
+    for rejection in summary.rejected[:show]:
+        typer.echo(f"{file}: {rejection.where}: {rejection.reason}", err=True)
+    if len(summary.rejected) > show:
+        typer.echo(f"… and {len(summary.rejected) - show} more rejected rows", err=True)
+    if summary.unknown_verdicts:
+        words = ", ".join(f"{w!r} ({n})" for w, n in summary.unknown_verdicts.most_common())
+        typer.echo(f"unknown verdict words: {words}", err=True)
+    typer.echo(
+        f"{summary.added} added, {summary.duplicates} skipped as duplicates, "
+        f"{len(summary.rejected)} rejected"
+    )
+
+
+@app.command()
+def search(
+    texts: Annotated[
+        list[str] | None, typer.Argument(metavar="TEXT…", help="Texts to look up (or stdin)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per text")] = False,
+    limit: Annotated[int, typer.Option(min=1, help="Candidates per text")] = 5,
+) -> None:
+    """Look texts up in the archive of checked claims, best match first."""
+    import json
+
+    from db.engine import make_engine
+    from domain.archive import ClaimArchive
+
+    settings = _settings()
+    queries = list(texts or [])
+    if not queries:
+        queries = [line.strip() for line in sys.stdin if line.strip()]
+    archive = ClaimArchive(
+        make_engine(settings.database_url),
+        same_threshold=settings.factdesk_same_threshold,
+        similar_threshold=settings.factdesk_similar_threshold,
+    )
+    for query in queries:
+        found = archive.search(query, limit=limit)
+        if as_json:
+            matches = [
+                {
+                    "claim": m.claim_text,
+                    "verdict": m.rating.label,
+                    "source": m.source_url,
+                    "score": round(m.score, 1),
+                    "same": m.same,
+                }
+                for m in found
+            ]
+            typer.echo(json.dumps({"query": query, "matches": matches}, ensure_ascii=False))
+            continue
+        typer.echo(query)
+        if not found:
+            typer.echo("  no archived claim matches")
+        for rank, m in enumerate(found, start=1):
+            mark = "same" if m.same else "    "
+            typer.echo(f"  {rank}. {m.score:5.1f} {mark} {m.rating.label}: {m.claim_text}")
+            typer.echo(f"     source: {m.source_url or '—'}")
 
 
 def main() -> None:

@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     )
     factdesk_fetch_timeout: float = Field(default=15.0, gt=0)
     factdesk_log_level: str = Field(default="INFO")
+    factdesk_org_name: str = Field(
+        default="Factdesk", description="The desk's name: author of its ClaimReview exports."
+    )
+    factdesk_org_url: str = Field(
+        default="https://example.org",
+        description="The desk's website, used in ClaimReview exports and the HTML report.",
+    )
     factdesk_lock_minutes: float = Field(
         default=15.0, gt=0, description="How long a claim handed out by /next stays locked."
     )

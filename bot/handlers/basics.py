@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import logging
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.handlers.common import member_or_refuse, reply, run
-from bot.services import services
+from bot.handlers.common import member_or_refuse, reply
 
 logger = logging.getLogger(__name__)
 
@@ -28,27 +26,6 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if await member_or_refuse(update, context) is not None:
         await reply(update, texts.UNKNOWN_COMMAND)
-
-
-async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/export csv: every recorded verdict as a document."""
-    message = update.effective_message
-    assert message is not None
-    if await member_or_refuse(update, context) is None:
-        return
-    args = [arg.lower() for arg in (context.args or [])]
-    if args[:1] not in ([], ["csv"]):
-        await reply(update, texts.EXPORT_USAGE)
-        return
-    buffer = io.StringIO()
-    count = await run(services(context).reports.write_csv, buffer)
-    if count == 0:
-        await reply(update, texts.EXPORT_EMPTY)
-        return
-    data = buffer.getvalue().encode("utf-8")
-    await message.reply_document(
-        document=data, filename="factdesk-verdicts.csv", caption=texts.export_caption(count)
-    )
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

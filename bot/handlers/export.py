@@ -1,0 +1,47 @@
+"""/export [format] [filters]: recorded verdicts as a document, for admins and reviewers."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.handlers.common import member_or_refuse, reply, run
+from bot.services import services
+from domain.reports import ExportRequestError, PreparedExport, parse_export_words
+
+
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/export html since 2026-11-01`: write the export, then send it (zipped or split if big)."""
+    message = update.effective_message
+    assert message is not None
+    if await member_or_refuse(update, context) is None:
+        return
+    try:
+        request = parse_export_words(list(context.args or []))
+    except ExportRequestError as error:
+        await reply(update, texts.export_usage(str(error)))
+        return
+    with tempfile.TemporaryDirectory(prefix="factdesk-export-") as directory:
+        prepared = await run(services(context).reports.export_for_upload, request, Path(directory))
+        await _send(update, prepared, request.describe())
+
+
+async def _send(update: Update, prepared: PreparedExport, filters: str) -> None:
+    message = update.effective_message
+    assert message is not None
+    if prepared.count == 0:
+        await reply(update, texts.EXPORT_EMPTY)
+        return
+    for part in prepared.parts:
+        with part.path.open("rb") as document:
+            await message.reply_document(
+                document=document,
+                filename=part.filename,
+                caption=texts.export_caption(
+                    prepared.count, filters, part.number, part.of, prepared.compressed
+                ),
+            )

@@ -1,0 +1,81 @@
+"""CSV and JSON exports: one row or object per verdict, written as the rows stream in.
+
+Both carry the columns `factdesk import` reads back (claim, verdict, source, reviewer, reviewed_at
+as the date, article_url as where the claim appeared), so an export is also an archive to import.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from db.archive_queries import ExportRecord
+from domain.verdicts import Rating
+
+CSV_COLUMNS = (
+    "claim",
+    "verdict",
+    "source",
+    "reviewer",
+    "reviewed_at",
+    "article_id",
+    "article_title",
+    "article_url",
+    "claim_id",
+    "verdict_id",
+)
+
+
+def write_csv(records: Iterable[ExportRecord], stream: TextIO) -> int:
+    """Write one row per verdict; returns the number of rows."""
+    writer = csv.writer(stream)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for record in records:
+        writer.writerow(
+            (
+                record.claim,
+                Rating(record.rating).label,
+                record.source_url or "",
+                record.reviewer,
+                record.created_at.isoformat(timespec="seconds"),
+                "" if record.article_id is None else record.article_id,
+                record.article_title or "",
+                record.appearance_url or "",
+                record.claim_id,
+                record.verdict_id,
+            )
+        )
+        count += 1
+    return count
+
+
+def json_object(record: ExportRecord) -> dict[str, Any]:
+    return {
+        "claim": record.claim,
+        "verdict": Rating(record.rating).label,
+        "rating": record.rating,
+        "source": record.source_url,
+        "reviewer": record.reviewer,
+        "reviewed_at": record.created_at.isoformat(timespec="seconds"),
+        "kind": record.kind,
+        "article_id": record.article_id,
+        "article_title": record.article_title,
+        "article_url": record.appearance_url,
+        "claim_id": record.claim_id,
+        "verdict_id": record.verdict_id,
+    }
+
+
+def write_json(records: Iterable[ExportRecord], stream: TextIO) -> int:
+    """A JSON array, one object per line, written item by item (never built whole)."""
+    count = 0
+    stream.write("[")
+    for record in records:
+        stream.write(",\n" if count else "\n")
+        stream.write(json.dumps(json_object(record), ensure_ascii=False))
+        count += 1
+    stream.write("\n]\n")
+    return count

@@ -1,0 +1,82 @@
+"""/export in the chat, and an imported archive surfacing in review, through the real bot."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from db.models import Reviewer
+from domain.imports import ImportService, read_import_file
+from tests.bot.test_review_flow import JOBS_REPORT, SOURCE, _count, _rate_with_source
+from tests.conftest import ADMIN_ID, BotHarness, shown
+
+
+async def _document(bot: BotHarness, command: str) -> tuple[str, str, bytes]:
+    before = set(bot.server.messages)
+    bot.say(ADMIN_ID, command)
+    sent = await bot.server.wait_for_message(
+        ADMIN_ID,
+        lambda m: (m.chat_id, m.message_id) not in before and m.document is not None,
+    )
+    return sent.document_name or "", sent.caption or "", sent.document or b""
+
+
+async def test_export_formats_and_filters_in_the_chat(bot: BotHarness) -> None:
+    await bot.reply_to(ADMIN_ID, JOBS_REPORT, "found 4 claims")
+    await _rate_with_source(bot, 1, "False", SOURCE)
+    await _rate_with_source(bot, 2, "True", "https://example.org/unemployment")
+    await bot.reply_to(ADMIN_ID, "/cancel", "stay pending")
+
+    name, caption, data = await _document(bot, "/export json")
+    assert name == "factdesk-verdicts.json" and "2 recorded verdict(s)" in caption
+    assert [o["verdict"] for o in json.loads(data)] == ["False", "True"]
+
+    name, caption, data = await _document(bot, "/export claimreview verdict false")
+    assert name == "factdesk-verdicts.jsonld" and "(verdict false)" in caption
+    reviews = json.loads(data)
+    assert [r["reviewRating"]["alternateName"] for r in reviews] == ["False"]
+    assert reviews[0]["author"]["@type"] == "Organization"
+
+    name, caption, data = await _document(bot, "/export html since 2026-01-01 reviewer Ann")
+    assert name == "factdesk-verdicts.html"
+    page = data.decode("utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 3
+    assert SOURCE in page
+
+    name, _, data = await _document(bot, "/export")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    assert name == "factdesk-verdicts.csv" and len(rows) == 2
+
+    await bot.reply_to(ADMIN_ID, "/export html until 2000-01-01", "nothing to export")
+    usage = await bot.reply_to(ADMIN_ID, "/export pdf", "Usage: /export")
+    assert "unknown format 'pdf'" in shown(usage)
+
+
+async def test_export_refused_to_strangers(bot: BotHarness) -> None:
+    stranger = 4243
+    await bot.reply_to(stranger, "/export html", "reviewers only")
+    await bot.reply_to(stranger, "/export claimreview since 2026-11-01", "reviewers only")
+    assert not any(m.document is not None for m in bot.server.messages.values())
+    assert _count(bot, Reviewer) == 0
+
+
+async def test_imported_archive_is_checked_before(bot: BotHarness, tmp_path: Path) -> None:
+    path = tmp_path / "archive.csv"
+    path.write_text(
+        "claim,verdict,source,date,reviewer\n"
+        '"The U.S. economy added 175,000 jobs in April, the Labor Department said on Friday, '
+        'fewer than the 240,000 economists had expected.",pants-fire,'
+        "https://www.politifact.com/jobs,2026-05-03,PolitiFact\n",
+        encoding="utf-8",
+    )
+    engine = bot.application.bot_data["services"].engine
+    summary = ImportService(engine).import_rows(read_import_file(path).rows)
+    assert summary.added == 1
+
+    await bot.reply_to(ADMIN_ID, JOBS_REPORT, "found 4 claims")
+    card = await bot.card(ADMIN_ID, 1)
+    text = shown(card)
+    assert "Checked before: False" in text
+    assert "https://www.politifact.com/jobs" in text and "by PolitiFact" in text
