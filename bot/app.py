@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC
 
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -16,7 +17,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import articles, basics, disputes, export, queues, team, walk
+from bot.handlers import articles, basics, disputes, export, queues, records, stats, team, walk
 from bot.services import Services, attach, services
 from factdesk.config import Settings
 
@@ -25,7 +26,7 @@ logger = logging.getLogger(__name__)
 COMMANDS = [
     BotCommand("start", "What this bot does"),
     BotCommand("help", "How to review, and the commands"),
-    BotCommand("claim", "Show the claim under review again"),
+    BotCommand("claim", "The claim under review, or /claim <id>"),
     BotCommand("nosource", "Save Unverifiable without a link"),
     BotCommand("cancel", "Stop the current article"),
     BotCommand("export", "Export verdicts: /export csv|json|claimreview|html"),
@@ -36,6 +37,10 @@ COMMANDS = [
     BotCommand("disputed", "Claims reviewers disagree on (admins)"),
     BotCommand("team", "The desk's members (admins)"),
     BotCommand("invite", "A one-time invite link (admins)"),
+    BotCommand("history", "Every verdict and assignment of a claim: /history <id>"),
+    BotCommand("article", "Progress of an article: /article <id>"),
+    BotCommand("search", "Search checked claims: /search <text>"),
+    BotCommand("stats", "Desk statistics: /stats [week|month|all]"),
 ]
 
 
@@ -53,6 +58,7 @@ def build_application(settings: Settings, shared: Services | None = None) -> App
     )
     attach(application, shared or Services.build(settings))
     _add_handlers(application)
+    _schedule_digest(application, settings)
     return application
 
 
@@ -62,7 +68,7 @@ def _add_handlers(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("export", export.export))
     application.add_handler(CommandHandler("cancel", walk.cancel))
     application.add_handler(CommandHandler("nosource", walk.no_source))
-    application.add_handler(CommandHandler("claim", walk.current_claim))
+    application.add_handler(CommandHandler("claim", records.claim))
     _add_team_handlers(application)
     application.add_handler(CallbackQueryHandler(walk.on_button))
     application.add_handler(MessageHandler(filters.COMMAND, basics.unknown_command))
@@ -88,11 +94,24 @@ def _add_team_handlers(application: Application) -> None:  # type: ignore[type-a
         "mine": queues.mine,
         "disputed": disputes.disputed,
         "undo": disputes.undo,
+        "history": records.history,
+        "article": records.article,
+        "search": records.search,
+        "stats": stats.stats,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback))
     application.add_handler(CallbackQueryHandler(queues.on_page, pattern=r"^p:"))
     application.add_handler(CallbackQueryHandler(disputes.on_settle, pattern=r"^d:"))
+
+
+def _schedule_digest(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """The optional daily digest of the queue to the team group (FACTDESK_DIGEST_*)."""
+    chat_id, at = settings.factdesk_digest_chat_id, settings.factdesk_digest_time
+    if chat_id is None or at is None or application.job_queue is None:
+        return
+    when = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    application.job_queue.run_daily(stats.digest, when, name="digest", chat_id=chat_id)
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]

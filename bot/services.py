@@ -13,8 +13,10 @@ from domain.archive import ClaimArchive
 from domain.disputes import DisputeService
 from domain.links import ArticleFetcher
 from domain.queue import QueueService
+from domain.records import RecordService
 from domain.reports import Organization, ReportService
 from domain.review import ReviewService
+from domain.stats import StatsService
 from domain.team import TeamService
 from factdesk.config import Settings
 
@@ -33,6 +35,8 @@ class Services:
     team: TeamService
     queue: QueueService
     disputes: DisputeService
+    records: RecordService
+    stats: StatsService
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine | None = None) -> Services:
@@ -71,6 +75,8 @@ class Services:
                 reviews_required=settings.factdesk_reviews_required,
                 undo_minutes=settings.factdesk_undo_minutes,
             ),
+            records=RecordService(engine, reviews_required=settings.factdesk_reviews_required),
+            stats=StatsService(engine),
         )
 
 

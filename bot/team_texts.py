@@ -6,8 +6,11 @@ from datetime import datetime
 from html import escape
 
 from db.team_queries import MemberRow
+from domain.archive import ArchivedVerdict
 from domain.disputes import Dispute, Settled, Undone
 from domain.queue import Assigned, Mine, QueuePage
+from domain.records import ArticleProgress, ClaimRecord
+from domain.stats import Stats
 from domain.verdicts import Rating
 
 ADMINS_ONLY = "Only the desk's admins can do that."
@@ -15,8 +18,8 @@ ADMINS_ONLY_SHORT = "Only admins can do that."
 NEXT_IN_GROUP = "Claims are reviewed in private, not in the group. Tap below to get your next one."
 NEXT_BUTTON = "🔒 Review privately"
 REFUSED_BUTTON = "That button is not for you, or its claim does not exist."
-ADD_USAGE = "Usage: /addreviewer <telegram user id>"
-REMOVE_USAGE = "Usage: /removereviewer <telegram user id>"
+ADD_USAGE = "Usage: /addreviewer &lt;telegram user id&gt;"
+REMOVE_USAGE = "Usage: /removereviewer &lt;telegram user id&gt;"
 NOT_FOUND = "No reviewer with that Telegram id."
 NO_DISPUTES = "No disputed claims. 🎉"
 
@@ -146,3 +149,101 @@ def undone(result: Undone) -> str:
         f"↩️ Retracted your {result.rating.label} verdict on claim #{result.claim_id} "
         f"(now {result.status.value.replace('_', ' ')}): {_clip(result.text, 200)}"
     )
+
+
+def claim_record(record: ClaimRecord, *, with_history: bool) -> str:
+    where = (
+        f"article #{record.article_id}"
+        + (f" “{_clip(record.article_title, 80)}”" if record.article_title else "")
+        + f", claim {record.number}"
+        if record.article_id is not None
+        else "imported"
+    )
+    lines = [
+        f"<b>Claim #{record.claim_id}</b> ({where}) — {record.status.value.replace('_', ' ')}",
+        f"<blockquote>{_clip(record.text, 2000)}</blockquote>",
+    ]
+    if record.final is not None:
+        source = f" — {escape(record.final_source)}" if record.final_source else ""
+        lines.append(f"Final verdict: <b>{record.final.label}</b>{source}")
+    if record.hidden:
+        lines.append("🙈 Ratings are hidden until the blind review of this claim is complete.")
+    if with_history:
+        lines.append("\n<b>History</b>")
+        lines += [
+            f"{_when(e.at)} — {escape(e.who, quote=False)}: {escape(e.what, quote=False)}"
+            for e in record.events
+        ]
+    else:
+        lines.append(f"/history {record.claim_id} shows every verdict and assignment.")
+    return "\n".join(lines)
+
+
+def article_progress(progress: ArticleProgress) -> str:
+    title = f" “{_clip(progress.title, 120)}”" if progress.title else ""
+    lines = [
+        f"<b>Article #{progress.article_id}{title}</b>",
+        f"Submitted by {escape(progress.submitted_by, quote=False)}, "
+        f"{_when(progress.submitted_at)}; {progress.total} claim(s).",
+        ", ".join(f"{s.value.replace('_', ' ')}: {n}" for s, n in progress.by_status.items()),
+    ]
+    if progress.by_rating:
+        lines.append(", ".join(f"{r.label}: {n}" for r, n in progress.by_rating.items()))
+    lines += [f"#{cid} claim {number}: {status.value}" for cid, number, status in progress.claims]
+    return "\n".join(lines)
+
+
+def search_results(query: str, found: list[ArchivedVerdict]) -> str:
+    if not found:
+        return f"No checked claim resembles “{_clip(query, 100)}”."
+    lines = [f"<b>Checked claims like “{_clip(query, 100)}”</b>"]
+    for item in found:
+        source = f" — {escape(item.source_url)}" if item.source_url else ""
+        lines.append(
+            f"#{item.claim_id} <b>{item.rating.label}</b> ({item.score:.0f}%): "
+            f"{_clip(item.claim_text, 200)}{source} (by {escape(item.reviewer, quote=False)})"
+        )
+    return "\n".join(lines)
+
+
+def stats(result: Stats) -> str:
+    lines = [
+        f"📊 <b>Desk statistics — {result.period}</b>",
+        f"Claims checked: {result.checked}",
+        f"Queue: {result.queue} pending, {result.disputed} disputed",
+    ]
+    if result.median_hours is not None:
+        lines.append(f"Median time from submission to verdict: {result.median_hours:.1f} h")
+    if result.agreement is not None:
+        lines.append(
+            f"Agreement between reviewers: {result.agreement:.0%} of {result.compared} claim(s)"
+        )
+    if result.by_rating:
+        lines.append("\n<b>By verdict</b>")
+        lines += [f"{r.label}: {n}" for r, n in result.by_rating.items()]
+    if result.by_reviewer:
+        lines.append("\n<b>By reviewer</b>")
+        lines += [f"{escape(name, quote=False)}: {n}" for name, n in result.by_reviewer.items()]
+    return "\n".join(lines)
+
+
+def digest(page: QueuePage, disputed: int) -> str:
+    lines = [
+        f"🗞 <b>Daily digest</b>: {page.pending} claim(s) pending in {page.articles} "
+        f"article(s), {disputed} disputed."
+    ]
+    lines += [
+        f"#{i.claim_id} (article #{i.article_id}): {_clip(i.text, 100)}" for i in page.items[:5]
+    ]
+    if page.pending:
+        lines.append("Open a private chat with me and send /next to take one.")
+    return "\n".join(lines)
+
+
+STATS_USAGE = "Usage: /stats [week|month|all]"
+SEARCH_USAGE = "Usage: /search &lt;words of the claim&gt;"
+CLAIM_USAGE = "Usage: /claim &lt;claim id&gt; (or /claim alone for the claim you are on)"
+HISTORY_USAGE = "Usage: /history &lt;claim id&gt;"
+ARTICLE_USAGE = "Usage: /article &lt;article id&gt;"
+NO_SUCH_CLAIM = "There is no claim with that number."
+NO_SUCH_ARTICLE = "There is no article with that number."

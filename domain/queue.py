@@ -166,3 +166,17 @@ class QueueService:
             return None
 
         return transaction(self._engine, work)
+
+    def digest(self) -> tuple[QueuePage, int]:
+        """The first page of the queue and the number of disputed claims, for the daily digest."""
+
+        def work(session: Session) -> tuple[QueuePage, int]:
+            pending, articles = queue_queries.queue_counts(session=session)
+            items = queue_queries.queue_page(session=session, now=utcnow(), offset=0, limit=5)
+            disputed = len(
+                queue_queries.claims_with_status(session=session, status="disputed", limit=1000)
+            )
+            pages = max(1, -(-pending // PAGE_SIZE))
+            return QueuePage(items, 0, pages, pending, articles), disputed
+
+        return transaction(self._engine, work)

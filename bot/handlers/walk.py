@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -122,6 +123,9 @@ async def _show_outcome(
             keyboards.verdict_keyboard(outcome),
         )
     else:
+        if outcome.recorded.message_id is None:  # tapped before the card's id was stored
+            recorded = replace(outcome.recorded, message_id=_message_id(update))
+            outcome = replace(outcome, recorded=recorded)
         await show_step(context, chat_id, member, outcome)
 
 
