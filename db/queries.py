@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import func, or_, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -88,8 +88,18 @@ def count_claims(*, session: Session, article_id: int) -> int:
     return int(session.exec(statement).one())
 
 
-def next_pending_claim(*, session: Session, article_id: int, after_position: int) -> Claim | None:
-    """The first pending claim after a position, so skipped claims are not offered again."""
+def next_pending_claim(
+    *,
+    session: Session,
+    article_id: int,
+    after_position: int,
+    reviewer_id: int | None = None,
+    now: datetime | None = None,
+) -> Claim | None:
+    """The first pending claim after a position, so skipped claims are not offered again.
+
+    Given the walker and the time, claims another reviewer holds through /next are passed over.
+    """
     statement = (
         select(Claim)
         .where(Claim.article_id == article_id)
@@ -97,6 +107,14 @@ def next_pending_claim(*, session: Session, article_id: int, after_position: int
         .where(Claim.status == "pending")
         .order_by(col(Claim.position))
     )
+    if reviewer_id is not None and now is not None:
+        statement = statement.where(
+            or_(
+                col(Claim.locked_by_id).is_(None),
+                col(Claim.locked_by_id) == reviewer_id,
+                col(Claim.locked_until) < now,
+            )
+        )
     return session.exec(statement).first()
 
 
@@ -165,11 +183,14 @@ def get_verdict(*, session: Session, verdict_id: int) -> Verdict | None:
 
 
 def ratings_for_article(*, session: Session, article_id: int) -> list[str]:
-    """The latest rating of each claim of the article that has one."""
+    """The latest standing rating (not retracted) of each claim of the article that has one."""
+    retracted = select(Verdict.retracts_id).where(col(Verdict.retracts_id).is_not(None))
     latest = (
         select(Verdict.claim_id, func.max(Verdict.id).label("vid"))
         .join(Claim, col(Claim.id) == Verdict.claim_id)
         .where(Claim.article_id == article_id)
+        .where(Verdict.kind != "retraction")
+        .where(col(Verdict.id).not_in(retracted))
         .group_by(col(Verdict.claim_id))
         .subquery()
     )

@@ -412,7 +412,11 @@ class ReviewService:
                 is not None
             )
             following = queries.next_pending_claim(
-                session=session, article_id=_article_of(claim), after_position=claim.position
+                session=session,
+                article_id=_article_of(claim),
+                after_position=claim.position,
+                reviewer_id=member.reviewer_id,
+                now=utcnow(),
             )
             next_id = following.id if following is not None and not from_queue else None
             message_id = walk.claim_message_id

@@ -253,3 +253,16 @@ async def test_undo_within_the_window_only(bot: BotHarness) -> None:
         session.exec(update(Verdict).values(created_at=utcnow() - timedelta(minutes=11)))
         session.commit()
     await bot.reply_to(ADMIN_ID, "/undo", "no verdict from the last 10 minutes")
+
+
+async def test_walk_and_queue_do_not_hand_out_the_same_claim(bot: BotHarness) -> None:
+    await bot.reply_to(ADMIN_ID, JOBS_REPORT, "found 4 claims")
+    first = await bot.card(ADMIN_ID, 1)
+    await _add_reviewers(bot, 2001)
+    # Claim 1 is on the submitter's screen, so /next hands out claim 2 …
+    taken = await _next_card(bot, 2001)
+    assert "Claim 2 of 4" in shown(taken)
+    # … and the submitter's walk passes over claim 2 while 2001 holds it.
+    bot.press(ADMIN_ID, first, "Not a claim")
+    await bot.card(ADMIN_ID, 3)
+    assert not any(shown(m).startswith("Claim 2") for m in bot.server.bot_messages(ADMIN_ID))
