@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, false, func, insert, or_, text, update
+from sqlalchemy import Select, Table, false, func, or_, text, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -161,6 +161,50 @@ def _allocate_claim_ids(session: Session, count: int) -> list[int]:
     return list(range(highest + 1, highest + 1 + count))
 
 
+_CLAIM_COLUMNS = (
+    "id",
+    "article_id",
+    "position",
+    "text",
+    "normalized_text",
+    "score",
+    "status",
+    "created_at",
+    "appearance_url",
+)
+_VERDICT_COLUMNS = (
+    "claim_id",
+    "external_reviewer",
+    "kind",
+    "import_key",
+    "rating",
+    "source_url",
+    "created_at",
+)
+
+
+def _bulk_insert(
+    session: Session, table: Table, columns: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """One driver-level executemany: SQLAlchemy's per-row parameter handling costs more than the
+    insert itself at this scale, so only the columns' own bind processors (timestamps on SQLite)
+    are applied, once per value."""
+    connection = session.connection()
+    dialect = connection.dialect
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+    ]
+    for index, process in enumerate(processors):
+        if process is not None:
+            rows = [(*r[:index], process(r[index]), *r[index + 1 :]) for r in rows]
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(marker for _ in columns)})"
+    )
+    connection.exec_driver_sql(sql, rows)
+
+
 def insert_imported(*, session: Session, rows: Sequence[ImportedVerdictRow]) -> int:
     """Insert claims (no article, position 0) and their verdicts with two bulk statements.
 
@@ -170,38 +214,14 @@ def insert_imported(*, session: Session, rows: Sequence[ImportedVerdictRow]) -> 
     if not rows:
         return 0
     claim_ids = _allocate_claim_ids(session, len(rows))
-    connection = session.connection()
-    connection.execute(
-        insert(Claim),
-        [
-            {
-                "id": claim_id,
-                "article_id": None,
-                "position": 0,
-                "text": row.claim,
-                "normalized_text": row.normalized,
-                "score": 0.0,
-                "status": "checked",
-                "created_at": row.created_at,
-                "appearance_url": row.appearance_url,
-            }
-            for claim_id, row in zip(claim_ids, rows, strict=True)
-        ],
-    )
-    connection.execute(
-        insert(Verdict),
-        [
-            {
-                "claim_id": claim_id,
-                "reviewer_id": None,
-                "external_reviewer": row.reviewer,
-                "kind": "import",
-                "import_key": row.import_key,
-                "rating": row.rating,
-                "source_url": row.source_url,
-                "created_at": row.created_at,
-            }
-            for claim_id, row in zip(claim_ids, rows, strict=True)
-        ],
-    )
+    claim_rows = [
+        (cid, None, 0, r.claim, r.normalized, 0.0, "checked", r.created_at, r.appearance_url)
+        for cid, r in zip(claim_ids, rows, strict=True)
+    ]
+    _bulk_insert(session, Claim.__table__, _CLAIM_COLUMNS, claim_rows)  # type: ignore[attr-defined]
+    verdict_rows = [
+        (cid, r.reviewer, "import", r.import_key, r.rating, r.source_url, r.created_at)
+        for cid, r in zip(claim_ids, rows, strict=True)
+    ]
+    _bulk_insert(session, Verdict.__table__, _VERDICT_COLUMNS, verdict_rows)  # type: ignore[attr-defined]
     return len(rows)

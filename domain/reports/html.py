@@ -223,7 +223,7 @@ def _columns(items: list[tuple[str, int]]) -> str:
         bar = (height - 24) * n / peak
         parts.append(
             f'<rect x="{pad + i * step + step * 0.1:.1f}" y="{height - bar:.1f}" '
-            f'width="{max(step * 0.8, 1):.1f}" height="{bar:.1f}" fill="#3d85c6">'
+            f'width="{min(max(step * 0.8, 1), 48):.1f}" height="{bar:.1f}" fill="#3d85c6">'
             f"<title>{escape(label)}: {n:,}</title></rect>"
         )
     parts.append(

@@ -280,3 +280,86 @@ def test_big_exports_are_zipped_then_split(tmp_path: Path) -> None:
     joined_path.write_bytes(joined)
     with zipfile.ZipFile(joined_path) as archive:
         assert archive.read("noisy.csv") == noisy.read_bytes()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _png_pixels(data: bytes) -> tuple[int, int, set[tuple[int, int, int]]]:
+    """Width, height and the colours of an 8-bit RGB(A) PNG, decoded with the standard library."""
+    import struct
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    chunks: dict[bytes, bytes] = {}
+    pos = 8
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        chunks[kind] = chunks.get(kind, b"") + data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+    width, height, depth, colour_type = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+    assert depth == 8 and colour_type in (2, 6)
+    channels = 3 if colour_type == 2 else 4
+    raw = zlib.decompress(chunks[b"IDAT"])
+    stride = width * channels
+    previous = bytearray(stride)
+    colours: set[tuple[int, int, int]] = set()
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
+        for x in range(stride):
+            left = line[x - channels] if x >= channels else 0
+            up, corner = previous[x], previous[x - channels] if x >= channels else 0
+            if kind == 1:
+                line[x] = (line[x] + left) & 0xFF
+            elif kind == 2:
+                line[x] = (line[x] + up) & 0xFF
+            elif kind == 3:
+                line[x] = (line[x] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                best = left if pa <= pb and pa <= pc else up if pb <= pc else corner
+                line[x] = (line[x] + best) & 0xFF
+        if y % 4 == 0:
+            colours.update(
+                (line[i], line[i + 1], line[i + 2]) for i in range(0, stride, channels * 2)
+            )
+        previous = line
+    return width, height, colours
+
+
+@pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="/usr/bin/chromium is absent: apt-get install -y chromium"
+)
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_html_report_renders_in_headless_chromium(seeded: Engine, tmp_path: Path) -> None:
+    import subprocess
+
+    _, page = _export(seeded, "html")
+    report = tmp_path / "report.html"
+    report.write_text(page, encoding="utf-8")
+    shot = tmp_path / "report.png"
+    subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1200,900",
+            f"--screenshot={shot}",
+            report.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    width, height, colours = _png_pixels(shot.read_bytes())
+    assert (width, height) == (1200, 900)
+    # the charts were drawn: the verdict colours and the reviewer/time bars are on the screen
+    for hex_colour in ("#cc0000", "#1a7f37", "#e69138", "#3d85c6"):
+        rgb = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+        assert rgb in colours, f"{hex_colour} not rendered"

@@ -1,0 +1,124 @@
+"""Speed of exports and of the archive import: 100,000 verdicts each way.
+
+    .venv/bin/python bench/reports.py [--rows 100000] [--database-url URL]
+
+Imports a generated 100,000-row CSV into a fresh database (timed), then exports every verdict in
+every format (each timed), and prints a table of times and peak memory. Each step runs in a child
+process of its own, so its peak RSS is its own: flat memory means an export's peak does not grow
+with the number of rows. Targets on a 2-core machine: import < 3 s, each export < 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import multiprocessing
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+TOPICS = ("jobs", "unemployment", "inflation", "rents", "wages", "taxes", "crime", "exports")
+PLACES = ("Texas", "Ohio", "Germany", "France", "Kenya", "Brazil", "India", "Japan")
+VERDICTS = ("True", "Mostly-True", "half-true", "pants-fire", "False", "Unproven")
+CHECKERS = ("PolitiFact", "Snopes", "AFP", "Full Fact", "Maldita")
+
+
+def write_archive(path: Path, rows: int) -> None:
+    rng = random.Random(7)
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["claim", "verdict", "source", "date", "reviewer", "url"])
+        for i in range(rows):
+            writer.writerow(
+                [
+                    f"{rng.choice(PLACES)} {rng.choice(TOPICS)} rose {i % 97}% in "
+                    f"{2000 + i % 25}, the minister said in speech {i}",
+                    rng.choice(VERDICTS),
+                    f"https://factcheck.example/{i}",
+                    f"20{10 + i % 15}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                    rng.choice(CHECKERS),
+                    f"https://news.example/{i // 10}" if i % 3 else "",
+                ]
+            )
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _import(url: str, path: str, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    from db.engine import make_engine
+    from domain.imports import ImportService, read_import_file
+
+    engine = make_engine(url)
+    started = time.perf_counter()
+    summary = ImportService(engine).import_rows(read_import_file(Path(path)).rows)
+    elapsed = time.perf_counter() - started
+    out.put((f"import {summary.added:,} rows", elapsed, _peak_mb(), Path(path).stat().st_size))
+
+
+def _export(url: str, fmt: str, target: str, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    from db.engine import make_engine
+    from domain.reports import Organization, ReportService, build_request
+
+    reports = ReportService(make_engine(url), Organization("Bench Desk", "https://bench.example"))
+    started = time.perf_counter()
+    with open(target, "w", encoding="utf-8", newline="") as stream:
+        count = reports.export(build_request(fmt=fmt), stream)
+    elapsed = time.perf_counter() - started
+    out.put((f"export {fmt} ({count:,})", elapsed, _peak_mb(), Path(target).stat().st_size))
+
+
+def _baseline(out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    import db.engine
+    import domain.imports
+    import domain.reports
+
+    assert db.engine and domain.imports and domain.reports  # the libraries every step loads
+
+    out.put(("(interpreter + imports)", 0.0, _peak_mb(), 0))
+
+
+def _step(target: Callable[..., None], *args: object) -> tuple[str, float, float, int]:
+    context = multiprocessing.get_context("spawn")
+    out = context.Queue()
+    process = context.Process(target=target, args=(*args, out))
+    process.start()
+    result: tuple[str, float, float, int] = out.get()
+    process.join()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--database-url", help="an EMPTY database (default: a fresh SQLite file)")
+    args = parser.parse_args()
+
+    from db.migrate import upgrade
+
+    with tempfile.TemporaryDirectory(prefix="factdesk-bench-") as directory:
+        work = Path(directory)
+        url = args.database_url or f"sqlite:///{work / 'bench.db'}"
+        upgrade(url)
+        archive = work / "archive.csv"
+        write_archive(archive, args.rows)
+        results = [_step(_baseline), _step(_import, url, str(archive))]
+        for fmt in ("csv", "json", "claimreview", "html"):
+            results.append(_step(_export, url, fmt, str(work / f"export.{fmt}")))
+
+    print(f"{'step':<28} {'seconds':>8} {'peak RSS MB':>12} {'file MB':>8}  target")
+    for name, seconds, peak, size in results:
+        target = "< 3 s" if name.startswith("import") else "< 5 s" if "export" in name else ""
+        print(f"{name:<28} {seconds:>8.2f} {peak:>12.0f} {size / 1e6:>8.1f}  {target}")
+
+
+if __name__ == "__main__":
+    main()
