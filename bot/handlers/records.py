@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import team_texts
+from bot import keyboards, team_texts
 from bot.handlers import walk
-from bot.handlers.common import member_or_refuse, reply, run
+from bot.handlers.common import in_private, member_or_refuse, reply, run
 from bot.services import services
 
 
@@ -19,6 +19,10 @@ def _number(context: ContextTypes.DEFAULT_TYPE) -> int | None:
 async def claim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/claim <id>: one claim and where it stands; /claim alone: the claim under review."""
     if not context.args:
+        if not in_private(update):  # the claim under review, with its buttons, stays private
+            markup = keyboards.open_private(context.bot.username, "claim", team_texts.NEXT_BUTTON)
+            await reply(update, team_texts.CLAIM_IN_GROUP, markup)
+            return
         await walk.current_claim(update, context)
         return
     await _claim(update, context, with_history=False, usage=team_texts.CLAIM_USAGE)

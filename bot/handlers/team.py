@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import team_texts
-from bot.handlers import basics, queues
+from bot.handlers import basics, queues, walk
 from bot.handlers.common import admin_or_refuse, person, reply, run
 from bot.services import services
 from domain.team import InviteRefused, NotAllowed
@@ -21,6 +21,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     payload = (context.args or [""])[0]
     if payload == "next":
         await queues.next_claim(update, context)
+        return
+    if payload == "claim":
+        await walk.current_claim(update, context)
         return
     who = person(update)
     if not payload or who is None:

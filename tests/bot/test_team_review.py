@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from db.models import Assignment, Claim, Verdict, utcnow
+from db.models import Assignment, Claim, Invite, Verdict, utcnow
 from tests.bot.test_review_flow import JOBS_REPORT, SOURCE
 from tests.conftest import ADMIN_ID, BotHarness, shown
 from tests.support.botapi import Call, SentMessage
@@ -81,6 +81,17 @@ async def test_invite_link_is_redeemed_once(bot: BotHarness) -> None:
     await bot.reply_to(3002, "/start not-a-code", "not valid")
     team = await bot.reply_to(ADMIN_ID, "/team", "The desk")
     assert "Ann" in shown(team) and "reviewer" in shown(team)
+
+    # An invite older than its 24 hours no longer works.
+    late = await bot.reply_to(ADMIN_ID, "/invite", "One-time invite")
+    late_code = shown(late).split("start=")[1].split()[0]
+    with _session(bot) as session:
+        session.exec(update(Invite).values(expires_at=utcnow() - timedelta(minutes=1)))
+        session.commit()
+    await bot.reply_to(3003, f"/start {late_code}", "already used or has expired")
+    await bot.reply_to(3003, "/next", "reviewers only")
+    registered = {c["command"] for cmds in bot.server.commands.values() for c in cmds}
+    assert {"next", "queue", "mine", "disputed", "history", "search", "stats", "undo"} <= registered
 
 
 async def test_strangers_reviewers_and_removed_reviewers_are_refused(bot: BotHarness) -> None:
@@ -184,6 +195,10 @@ async def test_next_in_a_group_links_to_the_private_chat(bot: BotHarness) -> Non
     assert not any(CARD in shown(m) for m in bot.server.bot_messages(group))
     bot.say(ADMIN_ID, "/start next")
     await bot.server.wait_for_message(ADMIN_ID, lambda m: "Claim 1 of 4" in shown(m))
+    bot.say(ADMIN_ID, "/claim", chat_id=group, chat_type="supergroup")
+    link = await bot.server.wait_for_message(group, lambda m: "private chat" in shown(m))
+    assert bot.server.buttons(link)[0][1].endswith("?start=claim")
+    assert not any(CARD in shown(m) for m in bot.server.bot_messages(group))
 
 
 async def test_blind_second_review_agreeing_disagreeing_and_settled(bot_with: BotWith) -> None:
@@ -223,6 +238,8 @@ async def test_blind_second_review_agreeing_disagreeing_and_settled(bot_with: Bo
     settlement = _verdicts(bot)[-1]
     assert (settlement.kind, settlement.rating) == ("settlement", "mostly_true")
     await bot.reply_to(ADMIN_ID, "/disputed", "No disputed claims")
+    stats = await bot.reply_to(ADMIN_ID, "/stats all", "Desk statistics")
+    assert "Agreement between reviewers: 50% of 2 claim(s)" in shown(stats)
 
     # The agreed and the settled claims are in the archive now: a repeat shows the final verdict.
     await bot.reply_to(ADMIN_ID, JOBS_REPORT, "found 4 claims")
