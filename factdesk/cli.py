@@ -17,6 +17,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 logger = logging.getLogger("factdesk")
+WEBHOOK_PATH = "telegram"
 
 
 def _settings() -> Settings:
@@ -43,11 +44,27 @@ def run() -> None:
         token = settings.require_token()
     except ConfigError as error:
         _fail(str(error))
-    setup_logging(settings.factdesk_log_level, [token])
+    secrets = [token, *(s.get_secret_value() for s in [settings.factdesk_webhook_secret] if s)]
+    setup_logging(settings.factdesk_log_level, secrets)
     upgrade(settings.database_url)
     application = build_application(settings)
     logger.info("Factdesk is starting (admins: %s)", len(settings.factdesk_admins))
-    application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    if settings.factdesk_webhook_url:
+        secret = settings.factdesk_webhook_secret
+        application.run_webhook(
+            listen=settings.factdesk_webhook_listen,
+            port=settings.factdesk_webhook_port,
+            url_path=WEBHOOK_PATH,
+            webhook_url=f"{settings.factdesk_webhook_url.rstrip('/')}/{WEBHOOK_PATH}",
+            secret_token=secret.get_secret_value() if secret else None,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    else:
+        application.run_polling(
+            allowed_updates=ALLOWED_UPDATES,
+            drop_pending_updates=False,
+            timeout=settings.factdesk_poll_timeout,
+        )
     logger.info("Factdesk stopped")
 
 

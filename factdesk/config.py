@@ -51,6 +51,19 @@ class Settings(BaseSettings):
     )
     factdesk_fetch_timeout: float = Field(default=15.0, gt=0)
     factdesk_log_level: str = Field(default="INFO")
+    factdesk_poll_timeout: int = Field(
+        default=10, ge=0, le=50, description="Long-poll timeout (s); also the longest stop wait."
+    )
+    factdesk_webhook_url: str | None = Field(
+        default=None,
+        description="Public HTTPS base URL for webhook mode (several replicas behind a proxy); "
+        "unset: long polling.",
+    )
+    factdesk_webhook_listen: str = Field(default="0.0.0.0")
+    factdesk_webhook_port: int = Field(default=8080, ge=1, le=65535)
+    factdesk_webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret Telegram sends with every webhook request."
+    )
     factdesk_org_name: str = Field(
         default="Factdesk", description="The desk's name: author of its ClaimReview exports."
     )

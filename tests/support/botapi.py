@@ -429,7 +429,7 @@ class FakeBotApi:
         method: str,
         predicate: Callable[[Call], bool] | None = None,
         *,
-        timeout: float = 10.0,  # noqa: ASYNC109 - the agreed interface; a deadline, not I/O
+        timeout: float = 10.0,
         after: int = 0,
     ) -> Call:
         """Wait for a call of ``method`` (matching ``predicate``) at index >= ``after``."""
@@ -453,7 +453,7 @@ class FakeBotApi:
         chat_id: int,
         predicate: Callable[[SentMessage], bool],
         *,
-        timeout: float = 10.0,  # noqa: ASYNC109 - the agreed interface; a deadline, not I/O
+        timeout: float = 10.0,
     ) -> SentMessage:
         """Wait until a bot message in the chat matches (sent, uploaded or edited into shape)."""
 
