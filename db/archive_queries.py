@@ -197,7 +197,10 @@ def _bulk_insert(
     ]
     for index, process in enumerate(processors):
         if process is not None:
-            rows = [(*r[:index], process(r[index]), *r[index + 1 :]) for r in rows]
+            done: dict[Any, Any] = {}  # archives repeat their dates: process each value once
+            for value in {r[index] for r in rows}:
+                done[value] = process(value)
+            rows = [(*r[:index], done[r[index]], *r[index + 1 :]) for r in rows]
     sql = (
         f"INSERT INTO {table.name} ({', '.join(columns)}) "
         f"VALUES ({', '.join(marker for _ in columns)})"

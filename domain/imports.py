@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from functools import partial
+from functools import lru_cache, partial
 from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
@@ -311,6 +311,7 @@ def parse_row(values: dict[str, Any], *, where: str) -> ImportRow | Rejection:
     return ImportRow(where, claim, rating.value, source, reviewer, url, reviewed_at, key)
 
 
+@lru_cache(maxsize=4096)
 def _parse_when(text: str) -> datetime | None:
     try:
         when = datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -32,6 +32,7 @@ reason. Our own labels and stored values (``mostly_true``, ``Not a claim``) map 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from domain.verdicts import Rating
 
@@ -114,6 +115,7 @@ for _rating in Rating:
     VERDICT_WORDS.setdefault(_key(_rating.label), _rating)
 
 
+@lru_cache(maxsize=1024)
 def rating_from_word(word: str) -> Rating | None:
     """The Factdesk rating for another desk's verdict word, or None when the word is unknown."""
     return VERDICT_WORDS.get(_key(word))
