@@ -227,4 +227,9 @@ def insert_imported(*, session: Session, rows: Sequence[ImportedVerdictRow]) -> 
         for cid, r in zip(claim_ids, rows, strict=True)
     ]
     _bulk_insert(session, Verdict.__table__, _VERDICT_COLUMNS, verdict_rows)  # type: ignore[attr-defined]
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # A fresh table has no statistics until autovacuum gets to it, and PostgreSQL then plans
+        # the import-key lookups as sequential scans: every batch would be slower than the last.
+        connection.exec_driver_sql("ANALYZE claim, verdict")
     return len(rows)
