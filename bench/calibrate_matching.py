@@ -73,8 +73,9 @@ def load_ct2020(split: str) -> Dataset:
     """CT2020-T2: vclaim + title as the archived text (as the BM25 reference does)."""
     vclaims: dict[int, str] = {}
     with (CT20 / "verified_claims.docs.tsv").open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            vclaims[int(row[""] if "" in row else row["id"])] = f"{row['vclaim']} {row['title']}"
+        for record in csv.DictReader(fh, delimiter="\t"):
+            key = record[""] if "" in record else record["id"]
+            vclaims[int(key)] = f"{record['vclaim']} {record['title']}"
     queries: dict[str, str] = {}
     with (CT20 / f"{split}.tweets.queries.tsv").open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh, delimiter="\t")

@@ -71,10 +71,10 @@ async def test_http_errors_and_empty_pages_are_explained(fake_telegram: FakeBotA
     fetcher = ArticleFetcher(allow_private=True)
     with pytest.raises(LinkError, match="HTTP 404"):
         await fetcher.fetch(fake_telegram.add_page("gone", "nope", status=404))
-    with pytest.raises(LinkError, match="no article text|could not find"):
+    with pytest.raises(LinkError, match=r"no article text|could not find"):
         await fetcher.fetch(fake_telegram.add_page("empty", "<html><body></body></html>"))
 
 
 async def test_unreachable_host_is_explained() -> None:
-    with pytest.raises(LinkError, match="could not be reached|took too long"):
+    with pytest.raises(LinkError, match=r"could not be reached|took too long"):
         await ArticleFetcher(allow_private=True, timeout=2).fetch("http://127.0.0.1:9/story")
