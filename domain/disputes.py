@@ -104,7 +104,7 @@ class DisputeService:
                 kind=VerdictKind.SETTLEMENT,
                 required=self._required,
             )
-            notices = finished_notices(session, change, member.reviewer_id)
+            notices = finished_notices(session, change, summarised_for=None)
             return Settled(claim_id, claim.text, rating, notices)
 
         return transaction(self._engine, work)

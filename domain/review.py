@@ -439,7 +439,8 @@ class ReviewService:
                     source_url=source,
                     reused_from_id=reused_from,
                 )
-                notices = finished_notices(session, change, member.reviewer_id)
+                walker = None if from_queue else member.reviewer_id
+                notices = finished_notices(session, change, walker)
             elif from_queue:
                 queue_queries.end_assignments(
                     session=session,
@@ -516,15 +517,19 @@ def _awaiting(session: Session, walk: ReviewSession, rating: Rating) -> Awaiting
 
 
 def finished_notices(
-    session: Session, change: consensus.Change, actor_id: int
+    session: Session, change: consensus.Change, summarised_for: int | None
 ) -> tuple[Notice, ...]:
-    """Closing the loop: the submitter hears when someone else's verdict finished their article."""
+    """Closing the loop: the submitter hears when a verdict finished their article.
+
+    `summarised_for` is the reviewer whose own walk already ends with the article's summary
+    (the submitter walking their own article); everyone else finishing it sends a notice.
+    """
     if change.article_id is None or not change.became_final:
         return ()
     if not consensus.article_finished(session, change.article_id):
         return ()
     article = queries.get_article(session=session, article_id=change.article_id)
-    if article is None or article.submitted_by_id == actor_id:
+    if article is None or article.submitted_by_id == summarised_for:
         return ()
     return (Notice(article.chat_id, _summary(session, change.article_id)),)
 

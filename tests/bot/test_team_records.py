@@ -75,6 +75,18 @@ async def test_submitter_hears_when_the_team_finishes_the_article(bot: BotHarnes
     await bot.reply_to(2001, "/next", "queue is empty")
 
 
+async def test_submitter_finishing_own_article_from_the_queue_gets_the_summary(
+    bot: BotHarness,
+) -> None:
+    await _submit_and_stop(bot)
+    for _ in range(4):
+        card = await _next_card(bot, ADMIN_ID)
+        bot.press(ADMIN_ID, card, "Not a claim")
+        await bot.server.wait_for_message(ADMIN_ID, _logged(card.message_id))
+    done = await bot.server.wait_for_message(ADMIN_ID, lambda m: "is done" in shown(m))
+    assert "Not a claim: 4" in shown(done)
+
+
 async def test_daily_digest_goes_to_the_team_group(bot_with: BotWith) -> None:
     group = -100555
     at = (utcnow() + timedelta(seconds=2)).time().replace(microsecond=0)
