@@ -146,29 +146,6 @@ def count_open(*, session: Session, article_id: int) -> int:
 # --- verdicts --------------------------------------------------------------------------------
 
 
-def add_verdict(
-    *,
-    session: Session,
-    claim_id: int,
-    reviewer_id: int,
-    rating: str,
-    source_url: str | None,
-    reused_from_id: int | None = None,
-    note: str | None = None,
-) -> Verdict:
-    verdict = Verdict(
-        claim_id=claim_id,
-        reviewer_id=reviewer_id,
-        rating=rating,
-        source_url=source_url,
-        reused_from_id=reused_from_id,
-        note=note,
-    )
-    session.add(verdict)
-    session.flush()
-    return verdict
-
-
 def latest_verdict(*, session: Session, claim_id: int) -> Verdict | None:
     statement = (
         select(Verdict)

@@ -190,14 +190,15 @@ def test_claimreview_has_the_fields_and_types_google_requires(seeded: Engine) ->
 
 
 def test_claimreview_carries_only_the_final_verdict(seeded: Engine) -> None:
-    from db import queries
+    from db import queries, verdict_queries
     from db.engine import unit_of_work
 
     with unit_of_work(seeded) as session:
         first = queries.latest_verdict(session=session, claim_id=1)
         assert first is not None and first.reviewer_id is not None
-        queries.add_verdict(
+        verdict_queries.add_act(
             session=session,
+            kind="review",
             claim_id=1,
             reviewer_id=first.reviewer_id,
             rating="misleading",

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
-from db import queries
+from db import queries, verdict_queries
 from db.engine import unit_of_work
 from domain.normalize import normalize_claim
 
@@ -52,8 +52,9 @@ def seed_verdicts(engine: Engine, items: list[Seeded], *, url: str | None = None
         )
         for claim, item in zip(claims, items, strict=True):
             assert claim.id is not None
-            verdict = queries.add_verdict(
+            verdict = verdict_queries.add_act(
                 session=session,
+                kind="review",
                 claim_id=claim.id,
                 reviewer_id=reviewers[item.reviewer],
                 rating=item.rating,
