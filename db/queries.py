@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -228,49 +228,6 @@ def verdicts_since(*, session: Session, after_verdict_id: int) -> list[IndexedCl
 
 
 _FINAL = ("checked", "not_a_claim")
-
-
-@dataclass(frozen=True, slots=True)
-class VerdictRecord:
-    """One verdict with what a report needs to show next to it."""
-
-    verdict_id: int
-    claim_id: int
-    claim: str
-    rating: str
-    source_url: str | None
-    reviewer: str
-    reviewer_username: str | None
-    created_at: datetime
-    article_id: int
-    article_title: str | None
-    article_url: str | None
-
-
-def iter_verdict_records(*, session: Session, batch_size: int = 2000) -> Iterator[VerdictRecord]:
-    """Every verdict, oldest first, streamed in batches so large archives stay flat in memory."""
-    statement = (
-        sa_select(
-            col(Verdict.id),
-            col(Verdict.claim_id),
-            col(Claim.text),
-            col(Verdict.rating),
-            col(Verdict.source_url),
-            col(Reviewer.name),
-            col(Reviewer.username),
-            col(Verdict.created_at),
-            col(Article.id),
-            col(Article.title),
-            col(Article.url),
-        )
-        .join(Claim, col(Claim.id) == Verdict.claim_id)
-        .join(Article, col(Article.id) == Claim.article_id)
-        .join(Reviewer, col(Reviewer.id) == Verdict.reviewer_id)
-        .order_by(col(Verdict.id))
-        .execution_options(stream_results=True, yield_per=batch_size)
-    )
-    for row in session.connection().execute(statement):
-        yield VerdictRecord(*tuple(row))
 
 
 # --- review sessions -------------------------------------------------------------------------
