@@ -145,7 +145,7 @@ async def source_reply(
     if isinstance(outcome, BadLink):
         await reply(update, texts.bad_link(outcome.reason, outcome.awaiting))
     elif isinstance(outcome, Stale):
-        await reply(update, escape(outcome.reason))
+        await reply(update, texts.escape_text(outcome.reason))
     else:
         await show_step(context, chat_id, member, outcome)
     return True
@@ -194,7 +194,3 @@ async def current_claim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await reply(update, texts.NO_CURRENT_CLAIM)
         return
     await show_card(context, chat_id, member, card)
-
-
-def escape(text: str) -> str:
-    return texts.escape_text(text)
