@@ -12,8 +12,9 @@ gives the inverted index a realistic vocabulary.
 
 Queries are a mix of exact repeats, paraphrases (abbreviations, number formats, word order),
 near-misses (another figure / place / action / negation) and unrelated sentences. The script
-prints build time and per-query latency (mean, p50, p95, max) for ``find`` — the call the bot
-makes — and the requirement it checks: p95 < 20 ms.
+prints build time (from raw text, and from the stored normalised text as the bot does at startup)
+and per-query latency (mean, p50, p95, max) for ``find`` — the call the bot makes — and the
+requirement it checks: p95 < 20 ms.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from domain.matching import ClaimIndex  # noqa: E402
+from domain.normalize import normalize_claim  # noqa: E402
 
 POLITIFACT = REPO.parent / "shared" / "data" / "clef2021_task2b_debates_politifact"
 
@@ -216,6 +218,11 @@ def main() -> int:
     started = time.perf_counter()
     index.add_many(enumerate(archive))
     build_s = time.perf_counter() - started
+    # At startup the bot loads the normalised text the database stores with every claim.
+    stored = [(cid, normalize_claim(text)) for cid, text in enumerate(archive)]
+    started = time.perf_counter()
+    ClaimIndex().add_many(stored, normalized=True)
+    build_stored_s = time.perf_counter() - started
 
     queries = make_queries(archive, args.queries, rng)
     latencies: dict[str, list[float]] = {}
@@ -229,6 +236,7 @@ def main() -> int:
         counts[1] += bool(similar)
 
     print(f"archive: {len(index):,} claims ({source}); build {build_s:.2f} s")
+    print(f"build from stored normalized text: {build_stored_s:.2f} s")
     print(f"{'queries':<12}{'n':>6}{'mean':>8}{'p50':>8}{'p95':>8}{'max':>8}  same  similar")
     everything: list[float] = []
     for kind, values in latencies.items():

@@ -1,12 +1,13 @@
 """Queries for exports and for importing another desk's archive.
 
 Like `db.queries`, every function takes the caller's session and never commits. Exports stream with
-`yield_per`; imports use SQLAlchemy core `insert()` with many parameter sets (one round trip per
-batch, no ORM objects), which is what makes 100,000 rows a matter of seconds.
+`yield_per`; imports write rows at the driver level (executemany on SQLite, COPY on PostgreSQL;
+one round trip per batch, no ORM objects), which is what makes 100,000 rows a matter of seconds.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -114,16 +115,29 @@ def iter_export_records(
 
 
 def existing_import_keys(*, session: Session, keys: Iterable[str]) -> set[str]:
-    """Which of these import keys are already stored (a batch at a time, from the caller)."""
+    """Which of these import keys are already stored (a batch at a time, from the caller).
+
+    One statement whatever the number of keys: an array on PostgreSQL, a JSON array unpacked by
+    ``json_each`` on SQLite (both probe the unique index key by key).
+    """
     wanted = list(set(keys))
-    found: set[str] = set()
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
-        rows = session.connection().execute(
-            sa_select(col(Verdict.import_key)).where(col(Verdict.import_key).in_(chunk))
+    if not wanted:
+        return set()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        rows: Iterable[Any] = connection.exec_driver_sql(
+            "SELECT import_key FROM verdict WHERE import_key = ANY(%s)", (wanted,)
         )
-        found.update(key for (key,) in rows if key is not None)
-    return found
+    elif connection.dialect.name == "sqlite":
+        rows = connection.exec_driver_sql(
+            "SELECT import_key FROM verdict WHERE import_key IN (SELECT value FROM json_each(?))",
+            (json.dumps(wanted),),
+        )
+    else:
+        rows = connection.execute(
+            sa_select(col(Verdict.import_key)).where(col(Verdict.import_key).in_(wanted))
+        )
+    return {key for (key,) in rows if key is not None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +202,18 @@ def _bulk_insert(
 ) -> None:
     """One driver-level executemany: SQLAlchemy's per-row parameter handling costs more than the
     insert itself at this scale, so only the columns' own bind processors (timestamps on SQLite)
-    are applied, once per value."""
+    are applied, once per value. PostgreSQL takes the rows by COPY, several times faster than
+    any INSERT (its timestamp columns are ``timestamptz``, so aware datetimes go in as they are).
+    """
     connection = session.connection()
     dialect = connection.dialect
+    if dialect.name == "postgresql":
+        driver_connection: Any = connection.connection.driver_connection
+        statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        with driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     processors = [
         table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns

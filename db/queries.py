@@ -182,6 +182,7 @@ class IndexedClaim:
     rating: str
     verdict_id: int
     final: bool = True
+    normalized_text: str = ""
 
 
 def verdicts_since(*, session: Session, after_verdict_id: int) -> list[IndexedClaim]:
@@ -190,7 +191,8 @@ def verdicts_since(*, session: Session, after_verdict_id: int) -> list[IndexedCl
     The matcher's archive is refreshed from this, so several bot replicas sharing one database see
     each other's verdicts without talking to each other. `final` is false while the claim has
     no final verdict (awaiting a second review, disputed, or its verdict retracted): such claims
-    stay out of the archive.
+    stay out of the archive. `normalized_text` is the claim's stored ``normalize_claim`` form, so
+    the matcher need not normalise the archive again.
     """
     changed = (
         select(Verdict.claim_id).where(col(Verdict.id) > after_verdict_id).distinct().subquery()
@@ -209,6 +211,7 @@ def verdicts_since(*, session: Session, after_verdict_id: int) -> list[IndexedCl
             col(Verdict.id),
             col(Claim.status),
             col(Verdict.kind),
+            col(Claim.normalized_text),
         )
         .join(newest, col(Verdict.id) == newest.c.vid)
         .join(Claim, col(Claim.id) == Verdict.claim_id)
@@ -221,8 +224,9 @@ def verdicts_since(*, session: Session, after_verdict_id: int) -> list[IndexedCl
             rating=rating,
             verdict_id=vid,
             final=kind == "import" or (kind != "retraction" and status in _FINAL),
+            normalized_text=normalized,
         )
-        for cid, text, rating, vid, status, kind in session.execute(statement)
+        for cid, text, rating, vid, status, kind, normalized in session.execute(statement)
         if cid is not None and vid is not None
     ]
 

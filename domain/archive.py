@@ -55,11 +55,15 @@ class ClaimArchive:
                     session=session, after_verdict_id=self._seen_verdict_id
                 ),
             )
+            # One row per changed claim, so removals and additions do not depend on their order.
+            judged = []
             for item in changed:
                 if item.final and Rating(item.rating).is_judgement:
-                    self._index.add(item.claim_id, item.text)
+                    judged.append((item.claim_id, item.normalized_text))
                 else:
                     self._index.remove(item.claim_id)
+            self._index.add_many(judged, normalized=True)
+            for item in changed:
                 self._seen_verdict_id = max(self._seen_verdict_id, item.verdict_id)
 
     def lookup(self, text: str) -> tuple[ArchivedVerdict | None, list[ArchivedVerdict]]:
