@@ -12,7 +12,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot import team_texts, texts
+from bot import callbacks, team_texts, texts
 from bot.services import services
 from domain.access import Member, Person
 
@@ -104,6 +104,23 @@ async def admin_or_refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     elif update.effective_message is not None:
         await update.effective_message.reply_text(team_texts.ADMINS_ONLY)
     return None
+
+
+async def pressed_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *, admin: bool = False
+) -> tuple[Member, callbacks.Callback] | None:
+    """Who pressed and what the button says; refusals and forged data are answered here."""
+    query = update.callback_query
+    assert query is not None
+    member = await (admin_or_refuse if admin else member_or_refuse)(update, context)
+    if member is None:
+        return None
+    try:
+        return member, callbacks.decode(query.data)
+    except callbacks.BadCallback:
+        logger.warning("update %s: unknown callback data %r", update.update_id, query.data)
+        await query.answer(texts.BAD_CALLBACK, show_alert=True)
+        return None
 
 
 def in_private(update: Update) -> bool:

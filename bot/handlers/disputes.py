@@ -8,8 +8,16 @@ from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import callbacks, keyboards, team_texts, texts
-from bot.handlers.common import admin_or_refuse, chat_id_of, edit, member_or_refuse, reply, run
+from bot import keyboards, team_texts, texts
+from bot.handlers.common import (
+    admin_or_refuse,
+    chat_id_of,
+    edit,
+    member_or_refuse,
+    pressed_button,
+    reply,
+    run,
+)
 from bot.handlers.walk import send_notices
 from bot.services import services
 from domain.disputes import Refused
@@ -42,14 +50,13 @@ async def disputed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_settle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A settle button: the admin's final verdict on a disputed claim."""
     query = update.callback_query
-    assert query is not None
-    member = await admin_or_refuse(update, context)
-    if member is None:
+    pressed = await pressed_button(update, context, admin=True)
+    if query is None or pressed is None:
         return
+    member, data = pressed
     try:
-        data = callbacks.decode(query.data)
         rating = Rating(data.choice)
-    except (callbacks.BadCallback, ValueError):
+    except ValueError:  # skip is a choice on verdict buttons, not a settlement
         logger.warning("update %s: bad settle data %r", update.update_id, query.data)
         await query.answer(texts.BAD_CALLBACK, show_alert=True)
         return

@@ -5,8 +5,16 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import callbacks, keyboards, team_texts, texts
-from bot.handlers.common import chat_id_of, edit, in_private, member_or_refuse, reply, run
+from bot import keyboards, team_texts
+from bot.handlers.common import (
+    chat_id_of,
+    edit,
+    in_private,
+    member_or_refuse,
+    pressed_button,
+    reply,
+    run,
+)
 from bot.handlers.walk import show_card
 from bot.services import services
 from domain.queue import QueueEmpty
@@ -42,16 +50,11 @@ async def queue(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A ◀️/▶️ button under /queue."""
     query = update.callback_query
-    assert query is not None
-    member = await member_or_refuse(update, context)
-    if member is None:
+    pressed = await pressed_button(update, context)
+    if query is None or pressed is None:
         return
-    try:
-        number = callbacks.decode(query.data).claim_id
-    except callbacks.BadCallback:
-        await query.answer(texts.BAD_CALLBACK, show_alert=True)
-        return
-    page = await run(services(context).queue.page, member, number)
+    member, data = pressed
+    page = await run(services(context).queue.page, member, data.claim_id)
     await query.answer()
     message_id = query.message.message_id if query.message else None
     await edit(

@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import callbacks, keyboards, team_texts, texts
-from bot.handlers.common import chat_id_of, edit, member_or_refuse, reply, run
+from bot.handlers.common import chat_id_of, edit, member_or_refuse, pressed_button, reply, run
 from bot.services import services
 from domain.access import Member
 from domain.review import AwaitingSource, BadLink, ClaimCard, Notice, NotWaiting, Stale, Step
@@ -60,16 +60,10 @@ async def send_notices(context: ContextTypes.DEFAULT_TYPE, notices: tuple[Notice
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A verdict, reuse or change button on a claim card."""
     query = update.callback_query
-    assert query is not None
-    member = await member_or_refuse(update, context)
-    if member is None:
+    pressed = await pressed_button(update, context)
+    if query is None or pressed is None:
         return
-    try:
-        data = callbacks.decode(query.data)
-    except callbacks.BadCallback:
-        logger.warning("update %s: unknown callback data %r", update.update_id, query.data)
-        await query.answer(texts.BAD_CALLBACK, show_alert=True)
-        return
+    member, data = pressed
     chat_id = chat_id_of(update)
     refusal = await run(services(context).queue.refusal, member, data.claim_id)
     if refusal is not None:
