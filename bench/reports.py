@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import multiprocessing
+import queue
 import random
 import resource
 import sys
@@ -91,9 +92,14 @@ def _step(target: Callable[..., None], *args: object) -> tuple[str, float, float
     out = context.Queue()
     process = context.Process(target=target, args=(*args, out))
     process.start()
-    result: tuple[str, float, float, int] = out.get()
-    process.join()
-    return result
+    while process.is_alive() or not out.empty():
+        try:
+            result: tuple[str, float, float, int] = out.get(timeout=1)
+        except queue.Empty:
+            continue
+        process.join()
+        return result
+    raise SystemExit(f"{target.__name__} failed (exit code {process.exitcode}); see above")
 
 
 def main() -> None:
