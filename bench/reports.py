@@ -60,7 +60,7 @@ def _import(url: str, path: str, out: multiprocessing.Queue) -> None:  # type: i
 
     engine = make_engine(url)
     started = time.perf_counter()
-    summary = ImportService(engine).import_rows(read_import_file(Path(path)).rows)
+    summary = ImportService(engine).import_source(read_import_file(Path(path)))
     elapsed = time.perf_counter() - started
     out.put((f"import {summary.added:,} rows", elapsed, _peak_mb(), Path(path).stat().st_size))
 

@@ -8,47 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 import trafilatura
 
+from domain.source_links import LinkError, article_url, check_source_link
+
 MAX_PAGE_BYTES = 5_000_000
 MAX_REDIRECTS = 5
 _USER_AGENT = "Factdesk/0.1 (fact-check review bot)"
-_SINGLE_URL = re.compile(r"^\s*<?(https?://\S+?)>?\s*$", re.IGNORECASE)
-
-
-class LinkError(ValueError):
-    """A link that cannot be used; the message is written for the reviewer."""
-
-
-def check_source_link(text: str) -> str:
-    """The reviewer's reply as a source URL, or a LinkError saying what is wrong with it."""
-    candidate = text.strip().strip("<>")
-    if not candidate:
-        raise LinkError("That message is empty.")
-    if any(ch.isspace() for ch in candidate):
-        raise LinkError("A source must be a single link, without spaces.")
-    if "://" not in candidate and re.match(r"^[\w-]+(\.[\w-]+)+(/|$)", candidate):
-        candidate = "https://" + candidate
-    parts = urlsplit(candidate)
-    if parts.scheme.lower() not in {"http", "https"}:
-        raise LinkError("A source link must start with http:// or https://.")
-    host = parts.hostname or ""
-    if not host or ("." not in host and not _is_ip(host)):
-        raise LinkError("That link has no valid web address.")
-    if len(candidate) > 2048:
-        raise LinkError("That link is longer than 2,048 characters.")
-    return candidate
-
-
-def article_url(text: str) -> str | None:
-    """The URL when a message is just a link (an article to fetch), else None."""
-    match = _SINGLE_URL.match(text)
-    return match.group(1) if match else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +99,6 @@ def _extract_main_text(html: str, url: str) -> tuple[str, str | None]:
     metadata = trafilatura.extract_metadata(html, default_url=url)
     title = metadata.title if metadata is not None else None
     return text.strip(), title
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def _short(error: Exception) -> str:

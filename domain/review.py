@@ -20,8 +20,8 @@ from domain import consensus
 from domain.access import Member
 from domain.archive import ArchivedVerdict, ClaimArchive
 from domain.extraction import extract_claims
-from domain.links import LinkError, check_source_link
 from domain.normalize import normalize_claim
+from domain.source_links import LinkError, check_source_link
 from domain.verdicts import RATING_ORDER, ClaimStatus, Rating, VerdictKind
 
 # --- what the service hands back -------------------------------------------------------------

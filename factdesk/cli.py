@@ -144,7 +144,7 @@ def import_archive(
         *columns, console=console, transient=True, disable=not console.is_terminal
     ) as progress:
         task = progress.add_task(f"importing {file.name} ({source.kind})", total=source.total)
-        summary = service.import_rows(source.rows, progress=lambda n: progress.advance(task, n))
+        summary = service.import_source(source, progress=lambda n: progress.advance(task, n))
     for rejection in summary.rejected[:show]:
         typer.echo(f"{file}: {rejection.where}: {rejection.reason}", err=True)
     if len(summary.rejected) > show:

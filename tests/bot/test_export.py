@@ -72,7 +72,7 @@ async def test_imported_archive_is_checked_before(bot: BotHarness, tmp_path: Pat
         encoding="utf-8",
     )
     engine = bot.application.bot_data["services"].engine
-    summary = ImportService(engine).import_rows(read_import_file(path).rows)
+    summary = ImportService(engine).import_source(read_import_file(path))
     assert summary.added == 1
 
     await bot.reply_to(ADMIN_ID, JOBS_REPORT, "found 4 claims")

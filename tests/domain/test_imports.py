@@ -28,7 +28,7 @@ The average rent in Berlin is 12 euros,UNPROVEN,,2024-06-01T10:00:00Z,AFP,
 
 
 def _import(engine: Engine, path: Path) -> tuple[int, int, list[tuple[str, str]]]:
-    summary = ImportService(engine, batch_size=3).import_rows(read_import_file(path).rows)
+    summary = ImportService(engine, chunk_size=3).import_source(read_import_file(path))
     return summary.added, summary.duplicates, [(r.where, r.reason) for r in summary.rejected]
 
 
@@ -101,7 +101,7 @@ def test_utf16_with_bom_is_read(tmp_path: Path) -> None:
     path.write_bytes(
         "claim,verdict,source\nCafé prices rose,False,https://x.org/a\n".encode("utf-16")
     )
-    rows = list(read_import_file(path).rows)
+    rows = list(read_import_file(path).rows())
     assert [getattr(r, "claim", None) for r in rows] == ["Café prices rose"]
 
 
@@ -156,7 +156,7 @@ def test_claimreview_from_another_fact_checker(engine: Engine, tmp_path: Path) -
     path.write_text(json.dumps(document), encoding="utf-8")
     source = read_import_file(path)
     assert source.kind == "claimreview" and source.total == 3
-    summary = ImportService(engine).import_rows(source.rows)
+    summary = ImportService(engine).import_source(source)
     assert summary.added == 1
     assert [(r.where, r.reason) for r in summary.rejected] == [
         ("record 2", "no verdict"),
@@ -189,7 +189,7 @@ def test_hundred_thousand_rows(sqlite_url: str, tmp_path: Path) -> None:
     assert source.total == 100_000
     seen: list[int] = []
     started = time.perf_counter()
-    summary = ImportService(engine).import_rows(source.rows, progress=seen.append)
+    summary = ImportService(engine).import_source(source, progress=seen.append)
     elapsed = time.perf_counter() - started
     assert (summary.added, summary.duplicates, len(summary.rejected)) == (99_990, 0, 10)
     assert summary.rejected[0].where == "line 9"

@@ -98,7 +98,7 @@ def test_round_trip_export_import_export(seeded: Engine, tmp_path: Path, fmt: st
     path = tmp_path / f"export.{fmt}"
     path.write_text(data, encoding="utf-8")
     other = _fresh(tmp_path, "other.db")
-    summary = ImportService(other).import_rows(read_import_file(path).rows)
+    summary = ImportService(other).import_source(read_import_file(path))
     assert (summary.added, summary.rejected) == (len(ITEMS), [])
     assert _archive(other) == _archive(seeded)
     # where the claims appeared survives too
@@ -107,7 +107,7 @@ def test_round_trip_export_import_export(seeded: Engine, tmp_path: Path, fmt: st
     # and importing the export of the import adds nothing new to it
     again_path = tmp_path / f"again.{fmt}"
     again_path.write_text(_export(other, fmt)[1], encoding="utf-8")
-    assert ImportService(other).import_rows(read_import_file(again_path).rows).added == 0
+    assert ImportService(other).import_source(read_import_file(again_path)).added == 0
     other.dispose()
 
 
@@ -117,7 +117,7 @@ def test_claimreview_round_trip(seeded: Engine, tmp_path: Path) -> None:
     path = tmp_path / "reviews.jsonld"
     path.write_text(data, encoding="utf-8")
     other = _fresh(tmp_path, "other.db")
-    assert ImportService(other).import_rows(read_import_file(path).rows).added == 4
+    assert ImportService(other).import_source(read_import_file(path)).added == 4
     _, back = _export(other, "claimreview")
     strip = ("author",)  # imported reviews keep their author's name, without the desk's url
     first = [{k: v for k, v in o.items() if k not in strip} for o in json.loads(data)]

@@ -1,0 +1,450 @@
+"""Reading archive files, and turning their records into rows ready to store.
+
+Accepted files: CSV (columns ``claim``, ``verdict``, ``source``; optional ``date``, ``reviewer``,
+``url``), JSON (an array of objects with the same keys, e.g. ``factdesk export json``), and
+schema.org ClaimReview JSON-LD (one object, an array, or an ``@graph``; as exported by this tool or
+by other fact-checkers). Factdesk's own CSV/JSON column names (``reviewed_at``, ``article_url``)
+are read too, so every export is also an importable archive.
+
+A file is read whole, recognised, and cut into chunks of whole records; each chunk is prepared
+(checked, normalised, written to a scratch file) independently, which is what lets large imports
+run in worker processes. That is also why this module imports only light modules: a worker loads
+it, not the bot or the HTTP stack. Verdict words are mapped by :mod:`domain.verdict_words`. A
+row's ``key`` is a hash of its claim, verdict, source, date and reviewer: stored unique, it makes
+importing a file twice add nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from db.staging import write_staged
+from domain.normalize import normalize_claim
+from domain.source_links import LinkError, check_source_link
+from domain.verdict_words import rating_from_word
+
+REQUIRED_COLUMNS = ("claim", "verdict", "source")
+FIELDS = ("claim", "verdict", "source", "date", "reviewer", "url")
+_ALIASES = {
+    "claim": ("claim", "claimreviewed", "claim_reviewed", "text"),
+    "verdict": ("verdict", "rating", "alternatename", "label"),
+    "source": ("source", "source_url", "link"),
+    "date": ("date", "reviewed_at", "datepublished", "date_published"),
+    "reviewer": ("reviewer", "author", "fact_checker"),
+    "url": ("url", "article_url", "appearance", "appearance_url"),
+}
+_MAX_REVIEWER = 200
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, format, columns, empty); one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    where: str  # "line 7" or "record 3"
+    reason: str
+    unknown_verdict: str | None = None
+
+
+class ImportRow(NamedTuple):
+    """One good record. A tuple, because an import builds a hundred thousand of them."""
+
+    where: str
+    claim: str
+    rating: str
+    source_url: str | None
+    reviewer: str | None
+    appearance_url: str | None
+    reviewed_at: datetime | None
+    key: str
+
+
+# --- chunks of records -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CsvChunk:
+    """Whole CSV records: ``text`` starts at the start of a record and ends at the end of one."""
+
+    text: str
+    first_line: int  # the file's line number of text's first line
+    columns: tuple[int, ...]  # index of each of FIELDS in a record, -1 when the file lacks it
+    delimiter: str
+
+
+@dataclass(frozen=True, slots=True)
+class JsonChunk:
+    items: list[Any]
+    first_record: int  # the 1-based record number of items[0]
+
+
+Chunk = CsvChunk | JsonChunk
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSource:
+    """A readable file: its kind, how many records it holds, and how to cut it into chunks."""
+
+    kind: str
+    total: int
+    split: Callable[[int], Iterator[Chunk]]
+
+    def chunks(self, records: int) -> Iterator[Chunk]:
+        """Chunks of about `records` records each."""
+        return self.split(max(records, 1))
+
+    def rows(self) -> Iterator[ImportRow | Rejection]:
+        """Every record, parsed in this process (for a look at a file; imports use chunks)."""
+        for chunk in self.chunks(self.total):
+            yield from chunk_rows(chunk)
+
+
+def read_import_file(path: Path) -> ImportSource:
+    """Decode and recognise the file; record-level problems come later, as Rejections."""
+    text = _decode(path.read_bytes())
+    if not text.strip():
+        raise ImportFileError("the file is empty: nothing to import")
+    suffix = path.suffix.lower()
+    if suffix in {".json", ".jsonld"} or (suffix != ".csv" and text.lstrip()[:1] in "[{"):
+        return _json_source(text)
+    return _csv_source(text)
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ImportFileError(
+            f"the file is not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}); "
+            "save it as UTF-8 and import again"
+        ) from None
+
+
+def _csv_source(text: str) -> ImportSource:
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    stream = io.StringIO(text, newline="")
+    reader = csv.reader(stream, delimiter=delimiter)
+    header = next(reader, None) or []
+    names = [name.strip().lower() for name in header]
+    columns = tuple(
+        next((names.index(alias) for alias in _ALIASES[name] if alias in names), -1)
+        for name in FIELDS
+    )
+    missing = [name for name in REQUIRED_COLUMNS if columns[FIELDS.index(name)] < 0]
+    if missing:
+        raise ImportFileError(
+            f"missing column(s): {', '.join(missing)} (found: {', '.join(header) or 'none'}); "
+            f"a CSV needs {', '.join(REQUIRED_COLUMNS)} and may have date, reviewer, url"
+        )
+    start, data_line = stream.tell(), reader.line_num + 1
+    lines = text.count("\n", start) + (0 if text.endswith("\n") else 1)
+    total = max(lines, 0) if start < len(text) else 0
+
+    def split(records: int) -> Iterator[Chunk]:
+        size = max(len(text) - start, 1) * records // max(total, 1)
+        line = data_line
+        for begin, end in _record_boundaries(text, start, size):
+            yield CsvChunk(text[begin:end], line, columns, delimiter)
+            line += text.count("\n", begin, end)
+
+    return ImportSource(kind="csv", total=total, split=split)
+
+
+def _record_boundaries(text: str, start: int, size: int) -> Iterator[tuple[int, int]]:
+    """Cut ``text[start:]`` at line ends about `size` characters apart, never inside a quoted
+    field: in CSV a line end is a record end exactly when an even number of quotes precede it."""
+    begin = start
+    while begin < len(text):
+        end = text.find("\n", min(begin + size, len(text)) - 1)
+        quotes = text.count('"', begin, len(text) if end == -1 else end)
+        while end != -1 and quotes % 2:
+            following = text.find("\n", end + 1)
+            quotes += text.count('"', end, len(text) if following == -1 else following)
+            end = following
+        end = len(text) if end == -1 else end + 1
+        yield begin, end
+        begin = end
+
+
+def _json_source(text: str) -> ImportSource:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ImportFileError(
+            f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
+        ) from None
+    items = _json_items(document)
+    if not items:
+        raise ImportFileError("the JSON holds no records: nothing to import")
+    kind = "claimreview" if any(_is_claimreview(item) for item in items) else "json"
+
+    def split(records: int) -> Iterator[Chunk]:
+        for offset in range(0, len(items), records):
+            yield JsonChunk(items[offset : offset + records], offset + 1)
+
+    return ImportSource(kind=kind, total=len(items), split=split)
+
+
+def _json_items(document: Any) -> list[Any]:
+    if isinstance(document, dict):
+        if "@graph" in document:
+            return _json_items(document["@graph"])
+        for key in ("claims", "items", "records", "verdicts"):
+            if isinstance(document.get(key), list):
+                return _json_items(document[key])
+        return [document]
+    if isinstance(document, list):
+        items: list[Any] = []
+        for element in document:
+            items.extend(_json_items(element) if isinstance(element, list) else [element])
+        return items
+    return []
+
+
+def _is_claimreview(item: Any) -> bool:
+    if not isinstance(item, dict):
+        return False
+    kind = item.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return "ClaimReview" in kinds or "claimReviewed" in item
+
+
+def _first(value: Any) -> Any:
+    return value[0] if isinstance(value, list) and value else value
+
+
+def _name_or_url(value: Any, key: str) -> Any:
+    value = _first(value)
+    return value.get(key) if isinstance(value, dict) else value
+
+
+def _json_values(item: dict[Any, Any]) -> tuple[Any, ...]:
+    lowered = {str(key).lower(): value for key, value in item.items()}
+    return tuple(
+        next((lowered[alias] for alias in _ALIASES[name] if alias in lowered), None)
+        for name in FIELDS
+    )
+
+
+def _claimreview_values(item: dict[str, Any]) -> tuple[Any, ...]:
+    rating = _first(item.get("reviewRating"))
+    item_reviewed = _first(item.get("itemReviewed"))
+    appearance = None
+    if isinstance(item_reviewed, dict):
+        appearance = _name_or_url(
+            item_reviewed.get("appearance") or item_reviewed.get("firstAppearance"), "url"
+        )
+    return (
+        item.get("claimReviewed"),
+        rating.get("alternateName") if isinstance(rating, dict) else None,
+        item.get("url"),
+        item.get("datePublished"),
+        _name_or_url(item.get("author"), "name"),
+        appearance,
+    )
+
+
+# --- records to rows -------------------------------------------------------------------------
+
+
+def chunk_rows(chunk: Chunk) -> Iterator[ImportRow | Rejection]:
+    """Each record of the chunk as a row, or as the reason it cannot be imported."""
+    if isinstance(chunk, CsvChunk):
+        return _csv_rows(chunk)
+    return _json_rows(chunk)
+
+
+def _csv_rows(chunk: CsvChunk) -> Iterator[ImportRow | Rejection]:
+    reader = csv.reader(io.StringIO(chunk.text, newline=""), delimiter=chunk.delimiter)
+    columns = chunk.columns
+    widest = max(columns)
+    offset = chunk.first_line - 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield Rejection(f"line {offset + reader.line_num}", f"unreadable CSV ({error})")
+            continue
+        if not "".join(record).strip():
+            continue
+        if len(record) <= widest:
+            record = record + [""] * (widest + 1 - len(record))
+        yield parse_row(
+            *(record[index] if index >= 0 else None for index in columns),
+            where=f"line {offset + reader.line_num}",
+        )
+
+
+def _json_rows(chunk: JsonChunk) -> Iterator[ImportRow | Rejection]:
+    for number, item in enumerate(chunk.items, start=chunk.first_record):
+        where = f"record {number}"
+        if not isinstance(item, dict):
+            yield Rejection(where, "not a JSON object")
+        elif _is_claimreview(item):
+            yield parse_row(*_claimreview_values(item), where=where)
+        else:
+            lowered = {str(k).lower(): v for k, v in item.items()}
+            yield parse_row(
+                *(
+                    next((lowered[a] for a in _ALIASES[name] if a in lowered), None)
+                    for name in FIELDS
+                ),
+                where=where,
+            )
+
+
+# Most archive links are plain http(s) URLs: accept those at a glance; anything else goes through
+# the reviewers' link check, which explains what is wrong.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:[/?#][^\s<>]*)?")
+
+
+def _link(text: str) -> str:
+    if len(text) <= 2048 and _PLAIN_URL.fullmatch(text):
+        return text
+    return check_source_link(text)
+
+
+def _text(value: Any) -> str:
+    """The value as one line of text: runs of white space become one space."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return " ".join(text.split())
+
+
+def parse_row(
+    claim: Any,
+    verdict: Any,
+    source: Any,
+    when: Any,
+    reviewer: Any,
+    url: Any,
+    *,
+    where: str,
+) -> ImportRow | Rejection:
+    """Check one record's values (in the order of FIELDS) and make a row of them, or say why not."""
+    claim = _text(claim)
+    if not claim:
+        return Rejection(where, "no claim text")
+    word = _text(verdict)
+    if not word:
+        return Rejection(where, "no verdict")
+    rating = rating_from_word(word)
+    if rating is None:
+        return Rejection(where, f"unknown verdict {word!r}", unknown_verdict=word)
+    source = _text(source) or None
+    if source is not None:
+        try:
+            source = _link(source)
+        except LinkError as error:
+            return Rejection(where, f"bad source link: {error}")
+    elif rating.needs_source:
+        return Rejection(where, f"a {rating.label} verdict needs a source link")
+    url = _text(url) or None
+    if url is not None:
+        try:
+            url = _link(url)
+        except LinkError as error:
+            return Rejection(where, f"bad url: {error}")
+    raw_date = _text(when)
+    reviewed_at = None
+    if raw_date:
+        reviewed_at = _parse_when(raw_date)
+        if reviewed_at is None:
+            return Rejection(where, f"bad date {raw_date!r} (expected e.g. 2026-11-01)")
+    reviewer = _text(reviewer)[:_MAX_REVIEWER] or None
+    key = hashlib.sha256(
+        "\x1f".join(
+            (
+                claim,
+                rating.value,
+                source or "",
+                _isoformat(reviewed_at) if reviewed_at else "",
+                reviewer or "",
+            )
+        ).encode("utf-8")
+    ).hexdigest()
+    return ImportRow(where, claim, rating.value, source, reviewer, url, reviewed_at, key)
+
+
+@lru_cache(maxsize=4096)
+def _parse_when(text: str) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            when = datetime.combine(date.fromisoformat(text[:10]), time(0))
+        except ValueError:
+            return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+@lru_cache(maxsize=4096)
+def _isoformat(when: datetime) -> str:
+    return when.isoformat()
+
+
+# --- preparing a chunk (in a worker process) -------------------------------------------------
+
+
+@dataclass(slots=True)
+class PreparedChunk:
+    """What preparing a chunk found; its good rows wait in the scratch file at `path`."""
+
+    path: str
+    records: int = 0
+    rows: int = 0
+    duplicates: int = 0  # repeated within the chunk (repeats across chunks are found on loading)
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+def prepare_chunk(chunk: Chunk, path: str, imported_at: datetime) -> PreparedChunk:
+    """Check, deduplicate and normalise a chunk's records and write the good rows to `path`.
+
+    Rows without a date are dated `imported_at`. Runs in a worker process for large imports.
+    """
+    prepared = PreparedChunk(path)
+    rows: dict[str, ImportRow] = {}
+    for item in chunk_rows(chunk):
+        prepared.records += 1
+        if isinstance(item, Rejection):
+            prepared.rejected.append(item)
+        elif item.key in rows:
+            prepared.duplicates += 1
+        else:
+            rows[item.key] = item
+    prepared.rows = len(rows)
+    write_staged(
+        path,
+        (
+            (
+                row.claim,
+                normalize_claim(row.claim),
+                row.rating,
+                row.source_url,
+                row.reviewer,
+                row.appearance_url,
+                row.reviewed_at or imported_at,
+                row.key,
+            )
+            for row in rows.values()
+        ),
+    )
+    return prepared
