@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -271,8 +272,9 @@ def chunk_rows(chunk: Chunk) -> Iterator[ImportRow | Rejection]:
 
 def _csv_rows(chunk: CsvChunk) -> Iterator[ImportRow | Rejection]:
     reader = csv.reader(io.StringIO(chunk.text, newline=""), delimiter=chunk.delimiter)
-    columns = chunk.columns
-    widest = max(columns)
+    # Absent columns read the "" appended to every record (index -1); short records are padded.
+    pick = itemgetter(*(index if index >= 0 else -1 for index in chunk.columns))
+    width = max(chunk.columns) + 2
     offset = chunk.first_line - 1
     while True:
         try:
@@ -284,12 +286,11 @@ def _csv_rows(chunk: CsvChunk) -> Iterator[ImportRow | Rejection]:
             continue
         if not "".join(record).strip():
             continue
-        if len(record) <= widest:
-            record = record + [""] * (widest + 1 - len(record))
-        yield parse_row(
-            *(record[index] if index >= 0 else None for index in columns),
-            where=f"line {offset + reader.line_num}",
-        )
+        if len(record) < width:
+            record.extend([""] * (width - len(record)))
+        else:
+            record.append("")
+        yield parse_row(*pick(record), where=f"line {offset + reader.line_num}")
 
 
 def _json_rows(chunk: JsonChunk) -> Iterator[ImportRow | Rejection]:
@@ -297,17 +298,14 @@ def _json_rows(chunk: JsonChunk) -> Iterator[ImportRow | Rejection]:
         where = f"record {number}"
         if not isinstance(item, dict):
             yield Rejection(where, "not a JSON object")
-        elif _is_claimreview(item):
-            yield parse_row(*_claimreview_values(item), where=where)
         else:
-            lowered = {str(k).lower(): v for k, v in item.items()}
-            yield parse_row(
-                *(
-                    next((lowered[a] for a in _ALIASES[name] if a in lowered), None)
-                    for name in FIELDS
-                ),
-                where=where,
-            )
+            values = _claimreview_values(item) if _is_claimreview(item) else _json_values(item)
+            yield parse_row(*(_as_text(value) for value in values), where=where)
+
+
+def _as_text(value: Any) -> str:
+    """JSON values as CSV would have them: absent is empty, numbers are their digits."""
+    return "" if value is None else value if isinstance(value, str) else str(value)
 
 
 # Most archive links are plain http(s) URLs: accept those at a glance; anything else goes through
@@ -321,67 +319,65 @@ def _link(text: str) -> str:
     return check_source_link(text)
 
 
-def _text(value: Any) -> str:
-    """The value as one line of text: runs of white space become one space."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    return " ".join(text.split())
-
-
 def parse_row(
-    claim: Any,
-    verdict: Any,
-    source: Any,
-    when: Any,
-    reviewer: Any,
-    url: Any,
-    *,
-    where: str,
+    claim: str, verdict: str, source: str, when: str, reviewer: str, url: str, *, where: str
 ) -> ImportRow | Rejection:
-    """Check one record's values (in the order of FIELDS) and make a row of them, or say why not."""
-    claim = _text(claim)
+    """Check one record's values (in the order of FIELDS) and make a row of them, or say why not.
+
+    Claim and reviewer are shown to people, so runs of white space in them become one space;
+    the other values only need trimming (a link with a space inside is refused anyway).
+    This runs for every row of an import, so it is written for speed.
+    """
+    claim = " ".join(claim.split())
     if not claim:
         return Rejection(where, "no claim text")
-    word = _text(verdict)
+    word = verdict.strip()
     if not word:
         return Rejection(where, "no verdict")
-    rating = rating_from_word(word)
-    if rating is None:
+    facts = _rating_facts(word)
+    if facts is None:
+        word = " ".join(word.split())
         return Rejection(where, f"unknown verdict {word!r}", unknown_verdict=word)
-    source = _text(source) or None
-    if source is not None:
+    rating, needs_source, label = facts
+    source_url = source.strip() or None
+    if source_url is not None:
         try:
-            source = _link(source)
+            source_url = _link(source_url)
         except LinkError as error:
             return Rejection(where, f"bad source link: {error}")
-    elif rating.needs_source:
-        return Rejection(where, f"a {rating.label} verdict needs a source link")
-    url = _text(url) or None
-    if url is not None:
+    elif needs_source:
+        return Rejection(where, f"a {label} verdict needs a source link")
+    appearance_url = url.strip() or None
+    if appearance_url is not None:
         try:
-            url = _link(url)
+            appearance_url = _link(appearance_url)
         except LinkError as error:
             return Rejection(where, f"bad url: {error}")
-    raw_date = _text(when)
+    raw_date = when.strip()
     reviewed_at = None
     if raw_date:
         reviewed_at = _parse_when(raw_date)
         if reviewed_at is None:
             return Rejection(where, f"bad date {raw_date!r} (expected e.g. 2026-11-01)")
-    reviewer = _text(reviewer)[:_MAX_REVIEWER] or None
-    key = hashlib.sha256(
-        "\x1f".join(
-            (
-                claim,
-                rating.value,
-                source or "",
-                _isoformat(reviewed_at) if reviewed_at else "",
-                reviewer or "",
-            )
-        ).encode("utf-8")
-    ).hexdigest()
-    return ImportRow(where, claim, rating.value, source, reviewer, url, reviewed_at, key)
+    reviewer_name = " ".join(reviewer.split())[:_MAX_REVIEWER] or None
+    identity = (
+        claim,
+        rating,
+        source_url or "",
+        _isoformat(reviewed_at) if reviewed_at else "",
+        reviewer_name or "",
+    )
+    key = hashlib.sha256("\x1f".join(identity).encode("utf-8")).hexdigest()
+    return ImportRow(
+        where, claim, rating, source_url, reviewer_name, appearance_url, reviewed_at, key
+    )
+
+
+@lru_cache(maxsize=1024)
+def _rating_facts(word: str) -> tuple[str, bool, str] | None:
+    """The stored value, whether a source is needed, and the label of a verdict word's rating."""
+    rating = rating_from_word(word)
+    return None if rating is None else (rating.value, rating.needs_source, rating.label)
 
 
 @lru_cache(maxsize=4096)

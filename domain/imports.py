@@ -90,6 +90,7 @@ class ImportService:
                 self._load(prepared, summary)
                 if progress is not None:
                     progress(prepared.records)
+        archive_queries.finish_load(self._engine)
         return summary
 
     def _load(self, prepared: PreparedChunk, summary: ImportSummary) -> None:

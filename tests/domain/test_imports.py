@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,77 @@ def test_hundred_thousand_rows(sqlite_url: str, tmp_path: Path) -> None:
     assert sum(seen) == 100_000 and len(seen) > 1
     assert elapsed < 60
     engine.dispose()
+
+
+def test_chunks_never_cut_a_quoted_claim_and_lines_stay_right(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Claims with line breaks and quotes inside, cut into chunks of two records: every claim
+    arrives whole, and a bad row is reported by its line in the file, not in its chunk."""
+    lines = ["claim,verdict,source"]
+    for i in range(9):
+        padding = "n" * (i * 7 % 23)  # records of different lengths, so cuts fall anywhere
+        lines.append(
+            f'"Line one of claim {i}{padding}\nline two, with ""quotes""",False,https://fc.example/{i}'
+        )
+    lines.append("Bad row,wibble,https://fc.example/bad")  # starts on line 20
+    lines.append('"Last ""claim""\n\n",True,https://fc.example/last')
+    path = tmp_path / "multiline.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    summary = ImportService(engine, chunk_size=1).import_source(read_import_file(path))
+
+    assert (summary.added, summary.duplicates) == (10, 0)
+    assert [(r.where, r.reason) for r in summary.rejected] == [
+        ("line 20", "unknown verdict 'wibble'")
+    ]
+    with Session(engine) as session:
+        texts = session.exec(select(Claim.text).order_by(col(Claim.id))).all()
+    assert texts[:2] == [
+        'Line one of claim 0 line two, with "quotes"',
+        'Line one of claim 1nnnnnnn line two, with "quotes"',
+    ]
+    assert texts[-1] == 'Last "claim"'
+
+
+def test_repeats_within_a_file_are_duplicates_across_chunks(engine: Engine, tmp_path: Path) -> None:
+    row = "Taxes doubled in 2020,False,https://fc.example/t,2024-01-02,AFP"
+    other = "Rents fell 5%,True,https://fc.example/r,2024-01-03,AFP"
+    path = tmp_path / "repeats.csv"
+    path.write_text(
+        "\n".join(["claim,verdict,source,date,reviewer", row, row, other, row, other, row]) + "\n",
+        encoding="utf-8",
+    )
+    summary = ImportService(engine, chunk_size=2).import_source(read_import_file(path))
+    assert (summary.added, summary.duplicates, summary.rejected) == (2, 4, [])
+
+
+def test_a_huge_field_is_one_rejected_line(engine: Engine, tmp_path: Path) -> None:
+    huge = "x" * 200_000
+    path = tmp_path / "huge.csv"
+    path.write_text(
+        "claim,verdict,source\n"
+        f'"{huge}",False,https://fc.example/h\n'
+        "Crime fell 5% in Ohio,True,https://fc.example/o\n",
+        encoding="utf-8",
+    )
+    summary = ImportService(engine).import_source(read_import_file(path))
+    assert summary.added == 1
+    [rejection] = summary.rejected
+    assert rejection.where == "line 2" and "field larger than field limit" in rejection.reason
+
+
+def test_imported_dates_filter_like_reviewed_ones(engine: Engine, tmp_path: Path) -> None:
+    """Imported timestamps are stored in the ORM's own format, so date filters see them."""
+    path = tmp_path / "dated.csv"
+    path.write_text(
+        "claim,verdict,source,date\n"
+        "Crime fell 5% in Ohio,True,https://fc.example/o,2024-05-03T23:30:00-02:00\n"
+        "Rents rose 7% in Berlin,False,https://fc.example/b,2024-05-01\n",
+        encoding="utf-8",
+    )
+    ImportService(engine).import_source(read_import_file(path))
+    since = datetime(2024, 5, 4, tzinfo=UTC)
+    with Session(engine) as session:
+        later = session.exec(select(Verdict).where(col(Verdict.created_at) >= since)).all()
+    assert [v.created_at.isoformat() for v in later] == ["2024-05-04T01:30:00+00:00"]
