@@ -9,8 +9,7 @@ of seconds.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -120,30 +119,15 @@ def iter_export_records(
 # --- import ----------------------------------------------------------------------------------
 
 
-def existing_import_keys(*, session: Session, keys: Iterable[str]) -> set[str]:
-    """Which of these import keys are already stored (a batch at a time, from the caller).
-
-    One statement whatever the number of keys: an array on PostgreSQL, a JSON array unpacked by
-    ``json_each`` on SQLite (both probe the unique index key by key).
-    """
-    wanted = list(set(keys))
-    if not wanted:
+def _stored_import_keys(session: Session, keys: list[str]) -> set[str]:
+    """Which of these import keys are already stored: one PostgreSQL array probe of the unique
+    index. (SQLite does this inside its ``INSERT … SELECT``.)"""
+    if not keys:
         return set()
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        rows: Iterable[Any] = connection.exec_driver_sql(
-            "SELECT import_key FROM verdict WHERE import_key = ANY(%s)", (wanted,)
-        )
-    elif connection.dialect.name == "sqlite":
-        rows = connection.exec_driver_sql(
-            "SELECT import_key FROM verdict WHERE import_key IN (SELECT value FROM json_each(?))",
-            (json.dumps(wanted),),
-        )
-    else:
-        rows = connection.execute(
-            sa_select(col(Verdict.import_key)).where(col(Verdict.import_key).in_(wanted))
-        )
-    return {key for (key,) in rows if key is not None}
+    rows = session.connection().exec_driver_sql(
+        "SELECT import_key FROM verdict WHERE import_key = ANY(%s)", (keys,)
+    )
+    return {key for (key,) in rows}
 
 
 def load_staged(engine: Engine, path: str) -> int:
@@ -250,7 +234,7 @@ _VERDICT_COLUMNS = (
 def _load_staged_copy(session: Session, *, path: str) -> int:
     """PostgreSQL: the new rows go in by COPY, with claim ids taken from the id sequence."""
     rows = read_staged(path)
-    stored = existing_import_keys(session=session, keys=[row[7] for row in rows])
+    stored = _stored_import_keys(session, [row[7] for row in rows])
     fresh = [row for row in rows if row[7] not in stored]
     if not fresh:
         return 0

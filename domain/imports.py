@@ -22,6 +22,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import count
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -84,7 +85,7 @@ class ImportService:
             tempfile.TemporaryDirectory(prefix="factdesk-import-") as scratch,
             _executor(self._workers if parallel else 0) as executor,
         ):
-            paths = (str(Path(scratch) / f"chunk-{n}.db") for n in range(1_000_000_000))
+            paths = (str(Path(scratch) / f"chunk-{n}.db") for n in count())
             chunks = source.chunks(self._chunk_size)
             for prepared in _in_order(executor, chunks, paths, imported_at, ahead=self._workers):
                 self._load(prepared, summary)
