@@ -1,15 +1,21 @@
-"""The `factdesk` command: run the bot, manage the database, export verdicts."""
+"""The `factdesk` command: run the bot, manage the database, export verdicts.
+
+Each command imports what it needs when it runs. Importing this module stays cheap because the
+worker processes of `factdesk import` import it again (multiprocessing re-imports the main
+module), and `factdesk --help` should answer at once.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from factdesk.config import ConfigError, Settings, load_settings
+if TYPE_CHECKING:
+    from factdesk.config import Settings
 
 app = typer.Typer(
     help="Factdesk: a Telegram bot for fact-check review teams.", no_args_is_help=True
@@ -21,6 +27,8 @@ WEBHOOK_PATH = "telegram"
 
 
 def _settings() -> Settings:
+    from factdesk.config import ConfigError, load_settings
+
     try:
         return load_settings()
     except ConfigError as error:
@@ -37,6 +45,7 @@ def run() -> None:
     """Start the bot (long polling), after bringing the database schema up to date."""
     from bot.app import ALLOWED_UPDATES, build_application
     from db.migrate import upgrade
+    from factdesk.config import ConfigError
     from factdesk.logs import setup_logging
 
     settings = _settings()
