@@ -131,29 +131,34 @@ def import_archive(
     show: Annotated[int, typer.Option(help="How many rejected rows to list")] = 50,
 ) -> None:
     """Import an archive of past fact-checks so that matching knows them."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from domain.import_files import ImportFileError, read_import_file
+    from domain.import_workers import ChunkPreparation
 
-    from db.engine import make_engine
-    from db.migrate import upgrade
-    from domain.imports import ImportFileError, ImportService, read_import_file
-
-    settings = _settings()
     try:
         source = read_import_file(file)
     except OSError as error:
         _fail(f"cannot read {file}: {error.strerror or error}")
     except ImportFileError as error:
         _fail(f"{file}: {error}")
-    upgrade(settings.database_url)
-    service = ImportService(make_engine(settings.database_url))
-    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    console = Console(stderr=True)
-    with Progress(
-        *columns, console=console, transient=True, disable=not console.is_terminal
-    ) as progress:
-        task = progress.add_task(f"importing {file.name} ({source.kind})", total=source.total)
-        summary = service.import_source(source, progress=lambda n: progress.advance(task, n))
+    with ChunkPreparation(source) as prepared:
+        # The workers are on the file now; the database layer loads meanwhile.
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        from db.engine import make_engine
+        from db.migrate import upgrade
+        from domain.imports import ImportService
+
+        settings = _settings()
+        upgrade(settings.database_url)
+        service = ImportService(make_engine(settings.database_url))
+        columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        console = Console(stderr=True)
+        with Progress(
+            *columns, console=console, transient=True, disable=not console.is_terminal
+        ) as progress:
+            task = progress.add_task(f"importing {file.name} ({source.kind})", total=source.total)
+            summary = service.load(prepared, progress=lambda n: progress.advance(task, n))
     for rejection in summary.rejected[:show]:
         typer.echo(f"{file}: {rejection.where}: {rejection.reason}", err=True)
     if len(summary.rejected) > show:
@@ -215,4 +220,14 @@ def search(
 
 
 def main() -> None:
-    app()
+    """The console script: a database that cannot be reached is one line, not a traceback."""
+    try:
+        app()
+    except Exception as error:
+        from sqlalchemy.exc import OperationalError
+
+        if not isinstance(error, OperationalError):
+            raise
+        reason = str(error.orig or error).strip().splitlines()[0]
+        typer.echo(f"factdesk: the database cannot be reached ({reason}); try again", err=True)
+        raise SystemExit(3) from None
