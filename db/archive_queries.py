@@ -234,8 +234,8 @@ _VERDICT_COLUMNS = (
 def _load_staged_copy(session: Session, *, path: str) -> int:
     """PostgreSQL: the new rows go in by COPY, with claim ids taken from the id sequence."""
     rows = read_staged(path)
-    stored = _stored_import_keys(session, [row[7] for row in rows])
-    fresh = [row for row in rows if row[7] not in stored]
+    stored = _stored_import_keys(session, [row.import_key for row in rows])
+    fresh = [row for row in rows if row.import_key not in stored]
     if not fresh:
         return 0
     connection = session.connection()
@@ -252,12 +252,33 @@ def _load_staged_copy(session: Session, *, path: str) -> int:
     with driver_connection.cursor() as cursor:
         with cursor.copy(f"COPY claim ({', '.join(_CLAIM_COLUMNS)}) FROM STDIN") as copy:
             for cid, row in zip(claim_ids, fresh, strict=True):
+                created_at = f"{row.created_at}+00"
                 copy.write_row(
-                    (cid, None, 0, row[0], row[1], 0.0, "checked", row[6] + "+00", row[5])
+                    (
+                        cid,
+                        None,
+                        0,
+                        row.claim,
+                        row.normalized,
+                        0.0,
+                        "checked",
+                        created_at,
+                        row.appearance_url,
+                    )
                 )
         with cursor.copy(f"COPY verdict ({', '.join(_VERDICT_COLUMNS)}) FROM STDIN") as copy:
             for cid, row in zip(claim_ids, fresh, strict=True):
-                copy.write_row((cid, row[4], "import", row[7], row[2], row[3], row[6] + "+00"))
+                copy.write_row(
+                    (
+                        cid,
+                        row.reviewer,
+                        "import",
+                        row.import_key,
+                        row.rating,
+                        row.source_url,
+                        f"{row.created_at}+00",
+                    )
+                )
         # A fresh table has no statistics until autovacuum gets to it, and PostgreSQL then plans
         # the import-key lookups as sequential scans. Analysing whenever the table has (at least)
         # doubled keeps the plans right at a logarithmic cost.

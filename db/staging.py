@@ -15,19 +15,20 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import NamedTuple
 
-STAGED_COLUMNS = (
-    "claim",
-    "normalized",
-    "rating",
-    "source_url",
-    "reviewer",
-    "appearance_url",
-    "created_at",
-    "import_key",
-)
-StagedRow = tuple[str, str, str, str | None, str | None, str | None, datetime, str]
+
+class StagedRow(NamedTuple):
+    """One imported row on its way to the claim and verdict tables."""
+
+    claim: str
+    normalized: str
+    rating: str
+    source_url: str | None
+    reviewer: str | None
+    appearance_url: str | None
+    created_at: str  # UTC, as `sqlite_timestamp` writes it
+    import_key: str
 
 
 def write_staged(path: str, rows: Iterable[StagedRow]) -> None:
@@ -36,11 +37,10 @@ def write_staged(path: str, rows: Iterable[StagedRow]) -> None:
     try:
         connection.execute("PRAGMA journal_mode=OFF")
         connection.execute("PRAGMA synchronous=OFF")
-        connection.execute(f"CREATE TABLE staged ({', '.join(STAGED_COLUMNS)})")
+        connection.execute(f"CREATE TABLE staged ({', '.join(StagedRow._fields)})")
         connection.execute("BEGIN")
         connection.executemany(
-            f"INSERT INTO staged VALUES ({', '.join('?' for _ in STAGED_COLUMNS)})",
-            ((*row[:6], sqlite_timestamp(row[6]), row[7]) for row in rows),
+            f"INSERT INTO staged VALUES ({', '.join('?' for _ in StagedRow._fields)})", rows
         )
         connection.execute("COMMIT")
     finally:
@@ -56,10 +56,11 @@ def sqlite_timestamp(when: datetime) -> str:
     )
 
 
-def read_staged(path: str) -> list[tuple[Any, ...]]:
-    """The staged rows in file order, as tuples in the order of STAGED_COLUMNS."""
+def read_staged(path: str) -> list[StagedRow]:
+    """The staged rows in file order."""
     connection = sqlite3.connect(path)
     try:
-        return connection.execute("SELECT * FROM staged ORDER BY rowid").fetchall()
+        rows = connection.execute("SELECT * FROM staged ORDER BY rowid").fetchall()
+        return [StagedRow._make(row) for row in rows]
     finally:
         connection.close()

@@ -29,7 +29,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from db.staging import write_staged
+from db.staging import StagedRow, sqlite_timestamp, write_staged
 from domain.normalize import normalize_claim
 from domain.source_links import LinkError, check_source_link
 from domain.verdict_words import rating_from_word
@@ -430,14 +430,14 @@ def prepare_chunk(chunk: Chunk, path: str, imported_at: datetime) -> PreparedChu
     write_staged(
         path,
         (
-            (
+            StagedRow(
                 row.claim,
                 normalize_claim(row.claim),
                 row.rating,
                 row.source_url,
                 row.reviewer,
                 row.appearance_url,
-                row.reviewed_at or imported_at,
+                sqlite_timestamp(row.reviewed_at or imported_at),
                 row.key,
             )
             for row in rows.values()
