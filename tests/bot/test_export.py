@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
+import random
+import zipfile
 from pathlib import Path
 
 from db.models import Reviewer
 from domain.imports import ImportService, read_import_file
+from domain.reports import Organization, ReportService
 from tests.bot.test_review_flow import JOBS_REPORT, SOURCE, _count, _rate_with_source
 from tests.conftest import ADMIN_ID, BotHarness, shown
 
@@ -52,6 +56,49 @@ async def test_export_formats_and_filters_in_the_chat(bot: BotHarness) -> None:
     await bot.reply_to(ADMIN_ID, "/export html until 2000-01-01", "nothing to export")
     usage = await bot.reply_to(ADMIN_ID, "/export pdf", "Usage: /export")
     assert "unknown format 'pdf'" in shown(usage)
+
+
+async def test_big_export_arrives_in_parts_that_join_into_the_whole(
+    bot: BotHarness, tmp_path: Path
+) -> None:
+    rng = random.Random(11)
+    words = ["jobs", "rents", "wages", "crime", "exports", "taxes", "Ohio", "Kenya", "rose", "fell"]
+    archive = tmp_path / "archive.csv"
+    with archive.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["claim", "verdict", "source"])
+        for i in range(3_000):
+            claim = " ".join(rng.choice(words) for _ in range(12)) + f" {rng.random()}"
+            writer.writerow([claim, "False", f"https://fc.example/{i}"])
+    services = bot.application.bot_data["services"]
+    assert ImportService(services.engine).import_source(read_import_file(archive)).added == 3_000
+    # Telegram's 50 MB upload limit scaled down, so that a small archive needs several parts
+    settings = services.settings
+    small_uploads = ReportService(
+        services.engine,
+        Organization(settings.factdesk_org_name, settings.factdesk_org_url),
+        upload_limit=80_000,
+    )
+    bot.application.bot_data["services"] = dataclasses.replace(services, reports=small_uploads)
+
+    bot.say(ADMIN_ID, "/export csv")
+    first = await bot.server.wait_for_message(ADMIN_ID, lambda m: m.document is not None)
+    assert first.caption is not None and "part 1 of " in first.caption
+    parts = int(first.caption.split("part 1 of ")[1].split(":")[0])
+    assert parts >= 2
+    sent = [
+        await bot.server.wait_for_message(
+            ADMIN_ID, lambda m, n=n: (m.document_name or "").endswith(f".zip.{n:03d}")
+        )
+        for n in range(1, parts + 1)
+    ]
+
+    assert all(len(m.document or b"") <= 80_000 for m in sent)
+    assert all("3,000 recorded verdict(s)" in (m.caption or "") for m in sent)
+    with zipfile.ZipFile(io.BytesIO(b"".join(m.document or b"" for m in sent))) as packed:
+        rows = list(csv.DictReader(io.StringIO(packed.read("factdesk-verdicts.csv").decode())))
+    assert len(rows) == 3_000
+    assert {row["source"] for row in rows} == {f"https://fc.example/{i}" for i in range(3_000)}
 
 
 async def test_export_refused_to_strangers(bot: BotHarness) -> None:
