@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
+    from domain.import_workers import ChunkPreparation
+    from domain.imports import ImportSummary
     from factdesk.config import Settings
 
 app = typer.Typer(
@@ -140,25 +142,43 @@ def import_archive(
         _fail(f"cannot read {file}: {error.strerror or error}")
     except ImportFileError as error:
         _fail(f"{file}: {error}")
-    with ChunkPreparation(source) as prepared:
-        # The workers are on the file now; the database layer loads meanwhile.
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    try:
+        with ChunkPreparation(source) as prepared:
+            summary = _load_with_progress(file.name, prepared)
+    except KeyboardInterrupt:
+        typer.echo(
+            "factdesk: import interrupted; the rows loaded so far are kept, "
+            "and running the same import again adds the rest",
+            err=True,
+        )
+        raise typer.Exit(130) from None
+    _print_import_summary(file, summary, show)
 
-        from db.engine import make_engine
-        from db.migrate import upgrade
-        from domain.imports import ImportService
 
-        settings = _settings()
-        upgrade(settings.database_url)
-        service = ImportService(make_engine(settings.database_url))
-        columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-        console = Console(stderr=True)
-        with Progress(
-            *columns, console=console, transient=True, disable=not console.is_terminal
-        ) as progress:
-            task = progress.add_task(f"importing {file.name} ({source.kind})", total=source.total)
-            summary = service.load(prepared, progress=lambda n: progress.advance(task, n))
+def _load_with_progress(name: str, prepared: ChunkPreparation) -> ImportSummary:
+    """Schema check and loading, with a progress bar on a terminal. The workers are on the file
+    by the time this runs, so the database layer loads while they work."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from db.engine import make_engine
+    from db.migrate import upgrade
+    from domain.imports import ImportService
+
+    settings = _settings()
+    upgrade(settings.database_url)
+    service = ImportService(make_engine(settings.database_url))
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    console = Console(stderr=True)
+    source = prepared.source
+    with Progress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as progress:
+        task = progress.add_task(f"importing {name} ({source.kind})", total=source.total)
+        return service.load(prepared, progress=lambda n: progress.advance(task, n))
+
+
+def _print_import_summary(file: Path, summary: ImportSummary, show: int) -> None:
     for rejection in summary.rejected[:show]:
         typer.echo(f"{file}: {rejection.where}: {rejection.reason}", err=True)
     if len(summary.rejected) > show:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 import os
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -66,6 +69,56 @@ def test_large_import_runs_in_workers_reports_bad_lines_and_repeats_nothing(
 
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == "0 added, 24997 skipped as duplicates, 3 rejected"
+
+
+def _stored_verdicts(database: Path) -> int:
+    if not database.exists():
+        return 0
+    connection = sqlite3.connect(database, timeout=10)
+    try:
+        (count,) = connection.execute("SELECT count(*) FROM verdict").fetchone()
+        return int(count)
+    except sqlite3.OperationalError:  # the schema is not there yet
+        return 0
+    finally:
+        connection.close()
+
+
+def test_interrupted_import_keeps_what_it_loaded_and_finishes_when_run_again(
+    tmp_path: Path, scratch: Path
+) -> None:
+    archive = tmp_path / "archive.csv"
+    _write_archive(archive, 200_000)
+    database = tmp_path / "desk.db"
+    url = f"sqlite:///{database}"
+    environment = {**os.environ, "DATABASE_URL": url, "TMPDIR": str(scratch)}
+    command = subprocess.Popen(
+        [*_command(), "import", str(archive)],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # Ctrl-C reaches the whole process group, workers included
+    )
+    deadline = time.monotonic() + 120
+    while _stored_verdicts(database) == 0 and command.poll() is None:
+        assert time.monotonic() < deadline, "the import never committed a chunk"
+        time.sleep(0.05)
+    os.killpg(command.pid, signal.SIGINT)
+    out, err = command.communicate(timeout=120)
+
+    kept = _stored_verdicts(database)
+    assert command.returncode == 130, (out, err)
+    assert "import interrupted" in err and "Traceback" not in err
+    assert 0 < kept < 200_000 - len(BAD_LINES)
+    assert list(scratch.iterdir()) == []
+
+    again = _run(["import", str(archive)], url, scratch)
+
+    assert again.returncode == 0, again.stderr
+    added = 200_000 - len(BAD_LINES) - kept
+    assert again.stdout.strip() == f"{added} added, {kept} skipped as duplicates, 3 rejected"
+    assert _stored_verdicts(database) == 200_000 - len(BAD_LINES)
 
 
 def test_unreachable_database_is_one_line_and_leaves_no_scratch_files(
