@@ -6,10 +6,11 @@ import tempfile
 from pathlib import Path
 
 from telegram import Update
+from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.handlers.common import member_or_refuse, reply, run
+from bot.handlers.common import chat_id_of, member_or_refuse, reply, run
 from bot.services import services
 from domain.reports import ExportRequestError, PreparedExport, parse_export_words
 
@@ -25,6 +26,8 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except ExportRequestError as error:
         await reply(update, texts.export_usage(str(error)))
         return
+    # "sending a file…" at the top of the chat while a big export is written and uploaded
+    await context.bot.send_chat_action(chat_id_of(update), ChatAction.UPLOAD_DOCUMENT)
     with tempfile.TemporaryDirectory(prefix="factdesk-export-") as directory:
         prepared = await run(services(context).reports.export_for_upload, request, Path(directory))
         await _send(update, prepared, request.describe())

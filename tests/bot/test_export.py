@@ -33,8 +33,12 @@ async def test_export_formats_and_filters_in_the_chat(bot: BotHarness) -> None:
     await _rate_with_source(bot, 2, "True", "https://example.org/unemployment")
     await bot.reply_to(ADMIN_ID, "/cancel", "stay pending")
 
+    mark = bot.server.mark()
     name, caption, data = await _document(bot, "/export json")
     assert name == "factdesk-verdicts.json" and "2 recorded verdict(s)" in caption
+    action = await bot.server.wait_for("sendChatAction", after=mark)
+    upload = await bot.server.wait_for("sendDocument", after=mark)
+    assert action.params["action"] == "upload_document" and action.at <= upload.at
     assert [o["verdict"] for o in json.loads(data)] == ["False", "True"]
 
     name, caption, data = await _document(bot, "/export claimreview verdict false")
