@@ -76,6 +76,8 @@ class ChunkPreparation:
             self._scratch.cleanup()
 
     def __iter__(self) -> Iterator[PreparedChunk]:
+        if self._scratch is None:
+            raise RuntimeError("ChunkPreparation prepares inside a with block only")
         if self._executor is None:
             for chunk, path in zip(self._chunks, self._paths, strict=False):
                 yield prepare_chunk(chunk, path, self.imported_at)
