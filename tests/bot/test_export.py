@@ -8,6 +8,7 @@ import io
 import json
 import random
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from db.models import Reviewer
@@ -15,6 +16,7 @@ from domain.imports import ImportService, read_import_file
 from domain.reports import Organization, ReportService
 from tests.bot.test_review_flow import JOBS_REPORT, SOURCE, _count, _rate_with_source
 from tests.conftest import ADMIN_ID, BotHarness, shown
+from tests.support.botapi import SentMessage
 
 
 async def _document(bot: BotHarness, command: str) -> tuple[str, str, bytes]:
@@ -62,6 +64,10 @@ async def test_export_formats_and_filters_in_the_chat(bot: BotHarness) -> None:
     assert "unknown format 'pdf'" in shown(usage)
 
 
+def _named(filename: str) -> Callable[[SentMessage], bool]:
+    return lambda message: message.document_name == filename
+
+
 async def test_big_export_arrives_in_parts_that_join_into_the_whole(
     bot: BotHarness, tmp_path: Path
 ) -> None:
@@ -91,9 +97,7 @@ async def test_big_export_arrives_in_parts_that_join_into_the_whole(
     parts = int(first.caption.split("part 1 of ")[1].split(":")[0])
     assert parts >= 2
     sent = [
-        await bot.server.wait_for_message(
-            ADMIN_ID, lambda m, n=n: (m.document_name or "").endswith(f".zip.{n:03d}")
-        )
+        await bot.server.wait_for_message(ADMIN_ID, _named(f"factdesk-verdicts.csv.zip.{n:03d}"))
         for n in range(1, parts + 1)
     ]
 
