@@ -32,7 +32,6 @@ from domain.import_files import (
 from domain.import_workers import DEFAULT_CHUNK_SIZE, ChunkPreparation
 
 __all__ = [
-    "ChunkPreparation",
     "ImportFileError",
     "ImportService",
     "ImportSummary",
