@@ -86,8 +86,13 @@ class CsvChunk:
 
 @dataclass(frozen=True, slots=True)
 class JsonChunk:
-    items: list[Any]
-    first_record: int  # the 1-based record number of items[0]
+    """Records reduced to their values in the order of FIELDS (None: not an object).
+
+    Reducing them before they go to a worker process costs less than pickling nested objects
+    there (a ClaimReview file's records are three levels deep)."""
+
+    records: list[tuple[str, ...] | None]
+    first_record: int  # the 1-based record number of records[0]
 
 
 Chunk = CsvChunk | JsonChunk
@@ -196,7 +201,8 @@ def _json_source(text: str) -> ImportSource:
 
     def split(records: int) -> Iterator[Chunk]:
         for offset in range(0, len(items), records):
-            yield JsonChunk(items[offset : offset + records], offset + 1)
+            values = [_json_record(item) for item in items[offset : offset + records]]
+            yield JsonChunk(values, offset + 1)
 
     return ImportSource(kind=kind, total=len(items), split=split)
 
@@ -234,10 +240,25 @@ def _name_or_url(value: Any, key: str) -> Any:
     return value.get(key) if isinstance(value, dict) else value
 
 
-def _json_values(item: dict[Any, Any]) -> tuple[Any, ...]:
-    lowered = {str(key).lower(): value for key, value in item.items()}
+def _json_record(item: Any) -> tuple[str, ...] | None:
+    """The values of a record in the order of FIELDS, as text; None when it is not an object."""
+    if not isinstance(item, dict):
+        return None
+    values = _claimreview_values(item) if _is_claimreview(item) else _json_values(item)
+    return tuple([_as_text(value) for value in values])
+
+
+def _json_values(item: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple([None if key is None else item[key] for key in _field_keys(tuple(item))])
+
+
+@lru_cache(maxsize=256)
+def _field_keys(keys: tuple[str, ...]) -> tuple[str | None, ...]:
+    """Which of an object's keys holds each of FIELDS (any case, aliases in order of preference;
+    None when none does). The records of a file share their keys, so this is worked out once."""
+    by_lowered = {key.lower(): key for key in keys}
     return tuple(
-        next((lowered[alias] for alias in _ALIASES[name] if alias in lowered), None)
+        next((by_lowered[alias] for alias in _ALIASES[name] if alias in by_lowered), None)
         for name in FIELDS
     )
 
@@ -294,13 +315,12 @@ def _csv_rows(chunk: CsvChunk) -> Iterator[ImportRow | Rejection]:
 
 
 def _json_rows(chunk: JsonChunk) -> Iterator[ImportRow | Rejection]:
-    for number, item in enumerate(chunk.items, start=chunk.first_record):
+    for number, values in enumerate(chunk.records, start=chunk.first_record):
         where = f"record {number}"
-        if not isinstance(item, dict):
+        if values is None:
             yield Rejection(where, "not a JSON object")
         else:
-            values = _claimreview_values(item) if _is_claimreview(item) else _json_values(item)
-            yield parse_row(*(_as_text(value) for value in values), where=where)
+            yield parse_row(*values, where=where)
 
 
 def _as_text(value: Any) -> str:

@@ -171,6 +171,52 @@ def test_claimreview_from_another_fact_checker(engine: Engine, tmp_path: Path) -
     assert claim.appearance_url == "https://example.com/post"
 
 
+def test_json_records_may_name_their_fields_differently(engine: Engine, tmp_path: Path) -> None:
+    """Field names are matched per record, in any case and by alias (a file merged from two
+    desks' exports); a record may also name a field twice in different cases: the last wins."""
+    records = [
+        {"claim": "Rents rose 5% in Berlin", "verdict": "True", "source": "https://fc.example/1"},
+        {"Text": "Wages fell 2% in Ohio", "Rating": "false", "Link": "https://fc.example/2"},
+        {
+            "claim": "Crime doubled",
+            "verdict": "Mostly-True",
+            "source": "https://fc.example/3",
+            "reviewed_at": "2024-05-03",
+            "REVIEWER": "AFP",
+            "article_url": "https://news.example/a",
+        },
+        {
+            "claim": "Taxes rose",
+            "verdict": "True",
+            "source": "https://fc.example/4",
+            "Verdict": "wibble",
+        },
+        {"Text": "Exports grew 9%", "Rating": "pants-fire", "Link": "https://fc.example/5"},
+    ]
+    path = tmp_path / "merged.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+
+    summary = ImportService(engine).import_source(read_import_file(path))
+
+    assert summary.added == 4
+    assert [(r.where, r.reason) for r in summary.rejected] == [
+        ("record 4", "unknown verdict 'wibble'")
+    ]
+    with Session(engine) as session:
+        stored = {
+            claim.text: (verdict.rating, verdict.source_url, verdict.external_reviewer)
+            for claim, verdict in session.exec(
+                select(Claim, Verdict).where(col(Verdict.claim_id) == Claim.id)
+            )
+        }
+    assert stored == {
+        "Rents rose 5% in Berlin": ("true", "https://fc.example/1", None),
+        "Wages fell 2% in Ohio": ("false", "https://fc.example/2", None),
+        "Crime doubled": ("mostly_true", "https://fc.example/3", "AFP"),
+        "Exports grew 9%": ("false", "https://fc.example/5", None),
+    }
+
+
 def test_hundred_thousand_rows(sqlite_url: str, tmp_path: Path) -> None:
     """A large archive imports whole, with a bad row every 10,000 reported by its line."""
     from db.engine import make_engine
