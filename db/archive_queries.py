@@ -144,7 +144,8 @@ def load_staged(engine: Engine, path: str) -> int:
 
 # Claim ids are ``base + rowid`` of the staged row: one statement per table, no id round trip.
 # The claims go in first, for the rows whose key is new; the verdicts then follow the claims (a
-# primary-key probe each, cheaper than probing the import keys again).
+# primary-key probe each, cheaper than probing the import keys again; no probe at all when every
+# staged row got its claim, as in a first import).
 _SQLITE_LOAD_CLAIMS = (
     "INSERT INTO claim (id, article_id, position, text, normalized_text, score, status, "
     "created_at, appearance_url) "
@@ -152,11 +153,14 @@ _SQLITE_LOAD_CLAIMS = (
     "s.appearance_url FROM staging.staged AS s "
     "WHERE NOT EXISTS (SELECT 1 FROM main.verdict AS v WHERE v.import_key = s.import_key)"
 )
-_SQLITE_LOAD_VERDICTS = (
+_SQLITE_LOAD_ALL_VERDICTS = (
     "INSERT INTO verdict (claim_id, external_reviewer, kind, import_key, rating, source_url, "
     "created_at) "
     "SELECT :base + s.rowid, s.reviewer, 'import', s.import_key, s.rating, s.source_url, "
-    "s.created_at FROM staging.staged AS s "
+    "s.created_at FROM staging.staged AS s"
+)
+_SQLITE_LOAD_VERDICTS = (
+    f"{_SQLITE_LOAD_ALL_VERDICTS} "
     "WHERE EXISTS (SELECT 1 FROM main.claim AS c WHERE c.id = :base + s.rowid)"
 )
 # While loading: a page cache that holds the indexes being filled (SQLite's default is 2 MB, and
@@ -187,8 +191,10 @@ def _load_staged_sqlite(engine: Engine, path: str) -> int:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 (base,) = connection.execute("SELECT coalesce(max(id), 0) FROM claim").fetchone()
-                connection.execute(_SQLITE_LOAD_CLAIMS, {"base": base})
-                added = int(connection.execute(_SQLITE_LOAD_VERDICTS, {"base": base}).rowcount)
+                (staged,) = connection.execute("SELECT count(*) FROM staging.staged").fetchone()
+                added = int(connection.execute(_SQLITE_LOAD_CLAIMS, {"base": base}).rowcount)
+                verdicts = _SQLITE_LOAD_ALL_VERDICTS if added == staged else _SQLITE_LOAD_VERDICTS
+                connection.execute(verdicts, {"base": base})
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise

@@ -73,7 +73,8 @@ class Claim(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("article_id", "position"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    article_id: int | None = Field(default=None, foreign_key="article.id", index=True)
+    # Looked up through the unique (article_id, position) index; no index of its own.
+    article_id: int | None = Field(default=None, foreign_key="article.id")
     position: int
     text: str = Field(sa_column=Column(Text, nullable=False))
     normalized_text: str = Field(sa_column=Column(Text, nullable=False))
