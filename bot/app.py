@@ -54,6 +54,7 @@ def build_application(settings: Settings, shared: Services | None = None) -> App
         .rate_limiter(AIORateLimiter(max_retries=3))
         .concurrent_updates(True)
         .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
         .build()
     )
     attach(application, shared or Services.build(settings))
@@ -120,6 +121,11 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     archive = application.bot_data["services"].archive
     await asyncio.to_thread(archive.refresh)
     logger.info("archive loaded: %s checked claims", len(archive))
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    """Close the database connections: on SQLite the last close folds the write-ahead log in."""
+    application.bot_data["services"].engine.dispose()
 
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]

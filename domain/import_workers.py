@@ -8,6 +8,7 @@ seconds of start-up are spent preparing rows. Loading the prepared chunks is `do
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from collections import deque
 from collections.abc import Iterator
@@ -104,6 +105,12 @@ def _process_pool(workers: int) -> Executor:
     context: BaseContext = get_context("spawn")  # Windows has no forkserver
     if "forkserver" in get_all_start_methods():
         server = get_context("forkserver")
-        server.set_forkserver_preload(["domain.import_files"])
+        server.set_forkserver_preload(["domain.import_workers"])
         context = server
-    return ProcessPoolExecutor(workers, mp_context=context)
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_ctrl_c)
+
+
+def _ignore_ctrl_c() -> None:
+    """Ctrl-C reaches the workers too; the writer answers it and stops them, so they stay quiet
+    instead of each printing a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

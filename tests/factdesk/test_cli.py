@@ -94,6 +94,7 @@ async def test_run_serves_updates_and_stops_cleanly(
     assert "Factdesk is starting" in log and "Factdesk stopped" in log
     assert TOKEN not in log and TOKEN.split(":")[1] not in log
     assert (tmp_path / "factdesk.db").exists(), "the default database is created in the cwd"
+    assert not (tmp_path / "factdesk.db-wal").exists(), "connections closed on stop"
 
 
 def _free_port() -> int:

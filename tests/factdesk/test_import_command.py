@@ -65,10 +65,18 @@ def test_large_import_runs_in_workers_reports_bad_lines_and_repeats_nothing(
     assert f"{archive}: line 24000: a False verdict needs a source link" in first.stderr
     assert list(scratch.iterdir()) == []  # scratch files removed
 
+    assert not (tmp_path / "desk.db-wal").exists()  # connections closed, log folded in
+
     again = _run(["import", str(archive)], url, scratch)
 
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == "0 added, 24997 skipped as duplicates, 3 rejected"
+
+    exported = _run(["export", "csv", "-o", str(tmp_path / "out.csv")], url, scratch)
+
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stderr.strip() == f"wrote 24997 verdicts to {tmp_path / 'out.csv'}"
+    assert not (tmp_path / "desk.db-wal").exists()
 
 
 def _stored_verdicts(database: Path) -> int:
