@@ -258,7 +258,6 @@ def _load_staged_copy(session: Session, *, path: str) -> int:
     with driver_connection.cursor() as cursor:
         with cursor.copy(f"COPY claim ({', '.join(_CLAIM_COLUMNS)}) FROM STDIN") as copy:
             for cid, row in zip(claim_ids, fresh, strict=True):
-                created_at = f"{row.created_at}+00"
                 copy.write_row(
                     (
                         cid,
@@ -268,7 +267,7 @@ def _load_staged_copy(session: Session, *, path: str) -> int:
                         row.normalized,
                         0.0,
                         "checked",
-                        created_at,
+                        f"{row.created_at}+00",
                         row.appearance_url,
                     )
                 )
