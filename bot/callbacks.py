@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.review import SKIP
 from domain.verdicts import Rating
+from domain.walk import SKIP
 
 MAX_CALLBACK_BYTES = 64
 

@@ -1,6 +1,8 @@
 """CSV and JSON exports: one row or object per verdict, written as the rows stream in.
 
-Both carry the columns `factdesk import` reads back (claim, verdict, source, reviewer, reviewed_at
+Both carry a `kind` per row: the verdict's own kind (review, settlement, import) or, in an
+export that asked for history, what made it history (retraction, retracted, superseded). Both
+carry the columns `factdesk import` reads back (claim, verdict, source, reviewer, reviewed_at
 as the date, article_url as where the claim appeared), so an export is also an archive to import.
 """
 
@@ -11,7 +13,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from db.archive_queries import ExportRecord
+from domain.reports.records import ExportRecord
 from domain.verdicts import Rating
 
 CSV_COLUMNS = (
@@ -25,6 +27,7 @@ CSV_COLUMNS = (
     "article_url",
     "claim_id",
     "verdict_id",
+    "kind",
 )
 
 
@@ -46,6 +49,7 @@ def write_csv(records: Iterable[ExportRecord], stream: TextIO) -> int:
                 record.appearance_url or "",
                 record.claim_id,
                 record.verdict_id,
+                record.kind.value,
             )
         )
         count += 1
@@ -60,7 +64,7 @@ def json_object(record: ExportRecord) -> dict[str, Any]:
         "source": record.source_url,
         "reviewer": record.reviewer,
         "reviewed_at": record.created_at.isoformat(timespec="seconds"),
-        "kind": record.kind,
+        "kind": record.kind.value,
         "article_id": record.article_id,
         "article_title": record.article_title,
         "article_url": record.appearance_url,
