@@ -7,7 +7,6 @@ Settings come from the environment or a `.env` file in the working directory. Th
 from __future__ import annotations
 
 from datetime import time as dt_time
-from functools import lru_cache
 from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -148,8 +147,3 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as error:
         raise ConfigError(describe_validation_error(error)) from None
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return load_settings()
