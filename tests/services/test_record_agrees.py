@@ -15,6 +15,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import pytest
@@ -29,7 +30,7 @@ from domain.access import Member, Person
 from domain.queue import Assigned
 from domain.reports import build_request
 from domain.verdicts import ClaimStatus, Rating, VerdictKind, decide_status, standing
-from domain.walk import ArticleInput, AwaitingSource
+from domain.walk import ArticleInput, ArticleSummary, AwaitingSource
 from factdesk.config import Settings
 from services.registry import Services
 from services.verdicts import article_summary
@@ -169,7 +170,7 @@ def _check(services: Services, members: list[Member], required: int) -> None:
     for article_id in articles:
         progress = services.records.article(admin, article_id)
         assert progress is not None
-        summary = services.db.run(lambda tx, a=article_id: article_summary(tx, a))
+        summary = services.db.run(partial(_summary, article_id=article_id))
         assert summary.tally == progress.tally
         total_final += progress.tally.final
         total_open += progress.tally.open
@@ -209,6 +210,10 @@ def _truth(
         assert all(a.kind is not VerdictKind.RETRACTION for a in standing(acts, required))
         assert [as_act(v) for v in tx.verdicts.of_claim(claim_id)] == acts
     return standing_ids, statuses, dict(by_reviewer), sorted(articles)
+
+
+def _summary(tx: UnitOfWork, *, article_id: int) -> ArticleSummary:
+    return article_summary(tx, article_id)
 
 
 def _export(services: Services, fmt: str, **options: Any) -> str:
