@@ -63,6 +63,8 @@ def build_application(settings: Settings, shared: Services | None = None) -> Fac
     attach(application, shared or Services.build(settings))
     _add_handlers(application)
     _schedule_digest(application, settings)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(basics.prune_updates, interval=3600, first=60)
     return application
 
 

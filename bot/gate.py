@@ -23,6 +23,14 @@ async def gate(update: Update, context: BotContext) -> None:
     who = person(update)
     if who is None:  # channel posts and the like: nobody to answer
         raise ApplicationHandlerStop
+    updates = context.services.updates
+    updates.begin(update.update_id)
+    # A message may be answered before its effect is written ("Reading…"), so a redelivered one
+    # is dropped here. A button's first step is its write, which refuses a redelivery by itself
+    # (and a refused tap looks before answering), so a press costs no extra transaction.
+    if update.callback_query is None and await run(updates.seen, update.update_id):
+        logger.info("update %s was handled before; dropped", update.update_id)
+        raise ApplicationHandlerStop
     context.member = await run(context.services.access.member, who)
     if context.member is not None or _opens_invite(update):
         return

@@ -203,3 +203,14 @@ class Assignment(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     ended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     outcome: str | None = Field(default=None, max_length=16)
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """A Telegram update whose effect is stored: written in the same transaction as the effect,
+    so an update Telegram delivers again (the bot died before confirming it) changes nothing.
+    Rows older than a day are pruned; Telegram gives up redelivering long before that."""
+
+    __tablename__ = "processed_update"
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    processed_at: datetime = _timestamp(index=True)

@@ -17,8 +17,11 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
@@ -30,11 +33,29 @@ from db.repositories.claims import ClaimRepository
 from db.repositories.exports import ExportRepository
 from db.repositories.invites import InviteRepository
 from db.repositories.reviewers import ReviewerRepository
+from db.repositories.updates import UpdateRepository
 from db.repositories.verdicts import VerdictRepository
 from db.repositories.walks import WalkRepository
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+@dataclass
+class UpdateMark:
+    """The Telegram update being handled. Its id is written by the first unit of work that
+    stores an effect, in that same transaction; later units of the same update leave it be."""
+
+    update_id: int
+    recorded: bool = False
+
+
+#: Set by the bot for each update (`services.updates.handling`); copied into worker threads.
+handling: ContextVar[UpdateMark | None] = ContextVar("handling", default=None)
+
+
+class AlreadyHandled(Exception):
+    """This update's effect is already stored: Telegram delivered it again. Nothing was written."""
 
 
 class UnitOfWork:
@@ -51,6 +72,7 @@ class UnitOfWork:
         self.invites = InviteRepository(session)
         self.exports = ExportRepository(session)
         self.archive = ArchiveRepository(session)
+        self.updates = UpdateRepository(session)
 
 
 class Database:
@@ -64,22 +86,38 @@ class Database:
         return self.engine.dialect.name == "postgresql"
 
     @contextmanager
-    def unit(self) -> Iterator[UnitOfWork]:
-        """One transaction: committed when the block ends, rolled back if it raises."""
+    def unit(self, *, effect: bool = True) -> Iterator[UnitOfWork]:
+        """One transaction: committed when the block ends, rolled back if it raises.
+
+        When it writes anything while an update is being handled (and `effect` is left on), the
+        update's id is recorded in the same transaction; if it was recorded already, the unit is
+        rolled back and `AlreadyHandled` raised, so a redelivered update writes nothing.
+        """
         with Session(self.engine, expire_on_commit=False) as session:
+            wrote = _track_writes(session)
+            mark = handling.get() if effect else None
             try:
-                yield UnitOfWork(session)
+                tx = UnitOfWork(session)
+                yield tx
+                if mark is not None and not mark.recorded and wrote:
+                    session.flush()
+                    if not tx.updates.claim(mark.update_id):
+                        raise AlreadyHandled(mark.update_id)
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+            if mark is not None and wrote:
+                mark.recorded = True
 
-    def run(self, work: Callable[[UnitOfWork], T], *, attempts: int = 3) -> T:
-        """Run `work` in one unit of work, again from the start if the connection dropped."""
+    def run(self, work: Callable[[UnitOfWork], T], *, attempts: int = 3, effect: bool = True) -> T:
+        """Run `work` in one unit of work, again from the start if the connection dropped.
+
+        `effect=False` for bookkeeping that is not the update's effect (membership)."""
         delay = 0.5
         for attempt in range(1, attempts + 1):
             try:
-                with self.unit() as tx:
+                with self.unit(effect=effect) as tx:
                     return work(tx)
             except OperationalError as error:
                 if attempt == attempts or not is_transient(error):
@@ -95,6 +133,26 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _track_writes(session: Session) -> list[bool]:
+    """A list that becomes non-empty once the session changes a row.
+
+    A compare-and-set UPDATE that matched nothing (a double tap) changed nothing, so it does not
+    count; a row count the driver cannot tell (-1) does, to be safe.
+    """
+    wrote: list[bool] = []
+
+    def on_cursor(*args: Any) -> None:
+        cursor, statement = args[1], args[2]
+        if statement.lstrip()[:6].upper() in _WRITES and cursor.rowcount != 0:
+            wrote.append(True)
+
+    event.listen(session.connection(), "after_cursor_execute", on_cursor)
+    return wrote
 
 
 def is_transient(error: OperationalError) -> bool:

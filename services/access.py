@@ -41,7 +41,7 @@ class AccessService:
             cached = self._cache.get(person)
         if cached is not None and now - cached[0] < self._cache_seconds:
             return cached[1]
-        member = self._db.run(lambda tx: self._member(tx, person))
+        member = self._db.run(lambda tx: self._member(tx, person), effect=False)
         with self._lock:
             if len(self._cache) > MAX_CACHED:  # strangers writing in must not grow it forever
                 self._cache.clear()

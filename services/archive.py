@@ -25,7 +25,7 @@ class ClaimArchive:
 
     def load(self, db: Database) -> None:
         """Build the index from the whole archive (at start, before the first update)."""
-        db.run(self.refresh)
+        db.run(self.refresh, effect=False)
 
     def refresh(self, tx: UnitOfWork) -> None:
         """Take in verdicts recorded since the last refresh (all of them, the first time)."""

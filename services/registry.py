@@ -20,6 +20,7 @@ from services.reports import ReportService
 from services.review import ReviewService
 from services.stats import StatsService
 from services.team import TeamService
+from services.updates import UpdateLog
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class Services:
     disputes: DisputeService
     records: RecordService
     stats: StatsService
+    updates: UpdateLog
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine | None = None) -> Services:
@@ -77,6 +79,7 @@ class Services:
             ),
             records=RecordService(db, reviews_required=required),
             stats=StatsService(db),
+            updates=UpdateLog(db),
         )
 
     def close(self) -> None:

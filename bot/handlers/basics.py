@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot import texts
 from bot.context import BotContext
-from bot.handlers.common import reply
+from bot.handlers.common import reply, run
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +19,12 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 async def unknown_command(update: Update, context: BotContext) -> None:
     await reply(update, texts.UNKNOWN_COMMAND)
+
+
+async def prune_updates(context: BotContext) -> None:
+    """JobQueue callback: forget handled update ids older than a day."""
+    pruned = await run(context.services.updates.prune)
+    logger.debug("pruned %s handled update ids", pruned)
 
 
 async def on_error(update: object, context: BotContext) -> None:

@@ -10,18 +10,27 @@ from typing import Any, TypeVar
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
+from telegram.ext import ApplicationHandlerStop
 
 from bot import callbacks, team_texts, texts
 from bot.context import BotContext
 from domain.access import Member, Person
+from services.updates import AlreadyHandled
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
 async def run(func: Callable[..., T], *args: Any) -> T:
-    """Services are synchronous (SQLAlchemy sessions); keep the event loop free while they work."""
-    return await asyncio.to_thread(func, *args)
+    """Services are synchronous (SQLAlchemy sessions); keep the event loop free while they work.
+
+    A redelivered update stops at its first write, silently: its effect and replies happened.
+    """
+    try:
+        return await asyncio.to_thread(func, *args)
+    except AlreadyHandled as handled:
+        logger.info("update %s was handled before; this delivery changes nothing", handled)
+        raise ApplicationHandlerStop from None
 
 
 def person(update: Update) -> Person | None:

@@ -63,7 +63,8 @@ async def on_settle(update: Update, context: BotContext) -> None:
         return
     result = await run(context.services.disputes.settle, member, data.claim_id, rating)
     if isinstance(result, Refused):
-        await query.answer(result.reason, show_alert=True)
+        if not await run(context.services.updates.seen, update.update_id):
+            await query.answer(result.reason, show_alert=True)
         return
     await query.answer()
     await edit(

@@ -66,6 +66,8 @@ async def on_button(update: Update, context: BotContext) -> None:
     else:
         outcome = await run(review.change_rating, member, chat_id, data.claim_id)
     if isinstance(outcome, Stale):
+        if await run(context.services.updates.seen, update.update_id):
+            return  # a redelivered press: it was answered the first time
         logger.info("update %s: stale button %r: %s", update.update_id, query.data, outcome.reason)
         await query.answer(outcome.reason, show_alert=outcome.alert)
         return
