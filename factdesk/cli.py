@@ -29,7 +29,6 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 logger = logging.getLogger("factdesk")
-WEBHOOK_PATH = "telegram"
 
 
 def _settings() -> Settings:
@@ -104,19 +103,12 @@ async def _token_accepted(settings: Settings, token: str) -> bool:
 
 
 def _serve(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
-    """Long polling, or the webhook server when FACTDESK_WEBHOOK_URL is set."""
+    """Long polling, or the webhook server (with /healthz) when FACTDESK_WEBHOOK_URL is set."""
     from bot.app import ALLOWED_UPDATES
+    from bot.webhook import run_webhook
 
     if settings.factdesk_webhook_url:
-        secret = settings.factdesk_webhook_secret
-        application.run_webhook(
-            listen=settings.factdesk_webhook_listen,
-            port=settings.factdesk_webhook_port,
-            url_path=WEBHOOK_PATH,
-            webhook_url=f"{settings.factdesk_webhook_url.rstrip('/')}/{WEBHOOK_PATH}",
-            secret_token=secret.get_secret_value() if secret else None,
-            allowed_updates=ALLOWED_UPDATES,
-        )
+        run_webhook(application, settings)
     else:
         application.run_polling(
             allowed_updates=ALLOWED_UPDATES,

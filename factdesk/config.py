@@ -79,11 +79,26 @@ class Settings(BaseSettings):
         description="Public HTTPS base URL for webhook mode (several replicas behind a proxy); "
         "unset: long polling.",
     )
-    factdesk_webhook_listen: str = Field(default="0.0.0.0")
+    factdesk_webhook_listen: str = Field(
+        default="127.0.0.1",
+        description="Address the webhook server listens on; a reverse proxy sits in front.",
+    )
     factdesk_webhook_port: int = Field(default=8080, ge=1, le=65535)
     factdesk_webhook_secret: SecretStr | None = Field(
-        default=None, description="Secret Telegram sends with every webhook request."
+        default=None,
+        description="Secret Telegram sends with every webhook request; generated when unset.",
     )
+
+    @field_validator("factdesk_webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and -."""
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of letters, digits, _ and -")
+        return value
+
     factdesk_org_name: str = Field(
         default="Factdesk", description="The desk's name: author of its ClaimReview exports."
     )

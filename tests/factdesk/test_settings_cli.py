@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 from aiohttp import web
 
 from factdesk.logs import RedactingFormatter, register_secrets
-from tests.conftest import PG_ADMIN_URL
-from tests.factdesk.test_cli import _factdesk
+from tests.conftest import ADMIN_ID, PG_ADMIN_URL
+from tests.factdesk.test_cli import _factdesk, _free_port, _post_update
+from tests.support.botapi import TOKEN, FakeBotApi
 
 VALID_TOKEN = "987654:AAFakeButWellShapedToken_0123456789-xyz"
 
@@ -137,3 +140,33 @@ async def test_a_refused_login_says_so_exit_2(tmp_path: Path, postgres_url: str)
     lines = stderr.strip().splitlines()
     assert len(lines) == 1 and "refused the login" in lines[0] and "try again" not in lines[0]
     assert "secret-pw" not in stderr
+
+
+async def test_webhook_without_a_secret_generates_one_and_serves_healthz(
+    tmp_path: Path, fake_telegram: FakeBotApi
+) -> None:
+    port = _free_port()
+    process = await _factdesk(
+        tmp_path,
+        "run",
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=fake_telegram.base_url,
+        FACTDESK_ADMINS=str(ADMIN_ID),
+        FACTDESK_WEBHOOK_URL="https://factdesk.example.org",
+        FACTDESK_WEBHOOK_PORT=str(port),
+    )
+    try:
+        registered = await fake_telegram.wait_for("setWebhook", timeout=60)
+        secret = str(registered.params["secret_token"])
+        assert len(secret) >= 32
+        assert await _post_update(port, {"update_id": 1}, "guess") == 403
+        async with httpx.AsyncClient(trust_env=False) as client:
+            health = await client.get(f"http://127.0.0.1:{port}/healthz")
+        assert health.status_code == 200 and health.json()["database"] == "ok"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    log = stderr.decode()
+    assert process.returncode == 0, log[-2000:]
+    assert "generated a webhook secret" in log and secret not in log
+    assert "Factdesk stopped" in log
