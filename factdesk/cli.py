@@ -127,6 +127,43 @@ def db_upgrade() -> None:
     typer.echo("database schema is up to date")
 
 
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the backup")],
+) -> None:
+    """Back the database up to FILE (SQLite: online backup; PostgreSQL: pg_dump)."""
+    from db.backup import BackupError, backup
+
+    settings = _settings()
+    try:
+        result = backup(settings.database_url, file)
+    except BackupError as error:
+        _fail(str(error))
+    typer.echo(f"backed up the database to {result.path} ({result.bytes:,} bytes)")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="A backup made by `factdesk db backup`")],
+    yes: Annotated[bool, typer.Option("--yes", help="Replace the database without asking")] = False,
+) -> None:
+    """Replace the database's content with the backup in FILE (stop the bot first)."""
+    from db.backup import BackupError, restore
+
+    settings = _settings()
+    if not yes:
+        if not sys.stdin.isatty():
+            _fail("restore replaces everything in the database: pass --yes to confirm")
+        typer.confirm(
+            "This replaces everything in the database with the backup. Continue?", abort=True
+        )
+    try:
+        restore(settings.database_url, file)
+    except BackupError as error:
+        _fail(str(error))
+    typer.echo(f"restored the database from {file}")
+
+
 @app.command()
 def export(
     fmt: Annotated[
