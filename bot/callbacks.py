@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from domain.ids import parse_id
-from domain.review import SKIP
 from domain.verdicts import Rating
+from domain.walk import SKIP
 
 MAX_CALLBACK_BYTES = 64
 MAX_PAGE = 1_000_000  # far past any queue; keeps the page's row offset well inside 64 bits

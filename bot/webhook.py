@@ -157,14 +157,14 @@ async def serve_webhook(
 ) -> None:
     """Register the webhook with Telegram and serve until SIGINT/SIGTERM (or `stop` is set)."""
     from bot.app import ALLOWED_UPDATES
-    from bot.services import Services
     from db.health import database_reachable
+    from services.registry import Services
 
     config = webhook_config(settings)
     if probe is None:
         found = application.bot_data["services"]
         assert isinstance(found, Services)
-        probe = partial(database_reachable, found.engine)
+        probe = partial(database_reachable, found.db.engine)
     app = build_web_app(application, secret=config.secret, probe=probe)
     server = _Server(
         uvicorn.Config(

@@ -30,15 +30,13 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from db.staging import StagedRow, sqlite_timestamp, write_staged
-from domain.normalize import normalize_claim
 from domain.source_links import LinkError, check_source_link
 from domain.verdict_words import rating_from_word
 
@@ -520,52 +518,3 @@ def _parse_when(text: str) -> datetime | None:
 @lru_cache(maxsize=4096)
 def _isoformat(when: datetime) -> str:
     return when.isoformat()
-
-
-# --- preparing a chunk (in a worker process) -------------------------------------------------
-
-
-@dataclass(slots=True)
-class PreparedChunk:
-    """What preparing a chunk found; its good rows wait in the scratch file at `path`."""
-
-    path: str
-    records: int = 0
-    rows: int = 0
-    duplicates: int = 0  # repeated within the chunk (repeats across chunks are found on loading)
-    rejected: list[Rejection] = field(default_factory=list)
-
-
-def prepare_chunk(chunk: Chunk, path: str, imported_at: datetime) -> PreparedChunk:
-    """Check, deduplicate and normalise a chunk's records and write the good rows to `path`.
-
-    Rows without a date are dated `imported_at`. Runs in a worker process for large imports.
-    """
-    prepared = PreparedChunk(path)
-    rows: dict[str, ImportRow] = {}
-    for item in chunk_rows(chunk):
-        prepared.records += 1
-        if isinstance(item, Rejection):
-            prepared.rejected.append(item)
-        elif item.key in rows:
-            prepared.duplicates += 1
-        else:
-            rows[item.key] = item
-    prepared.rows = len(rows)
-    write_staged(
-        path,
-        (
-            StagedRow(
-                row.claim,
-                normalize_claim(row.claim),
-                row.rating,
-                row.source_url,
-                row.reviewer,
-                row.appearance_url,
-                sqlite_timestamp(row.reviewed_at or imported_at),
-                row.key,
-            )
-            for row in rows.values()
-        ),
-    )
-    return prepared

@@ -18,10 +18,10 @@ import typer
 if TYPE_CHECKING:
     from telegram.ext import Application
 
-    from domain.archive import ArchivedVerdict
-    from domain.import_workers import ChunkPreparation
-    from domain.imports import ImportSummary
+    from domain.archived import ArchivedVerdict
     from factdesk.config import Settings
+    from services.import_workers import ChunkPreparation
+    from services.imports import ImportSummary
 
 app = typer.Typer(
     help="Factdesk: a Telegram bot for fact-check review teams.", no_args_is_help=True
@@ -175,11 +175,19 @@ def export(
     article: Annotated[int | None, typer.Option(help="Only this article's claims")] = None,
     reviewer: Annotated[str | None, typer.Option(help="Name, @username or Telegram id")] = None,
     verdict: Annotated[str | None, typer.Option(help="Verdict(s), comma-separated")] = None,
+    include_history: Annotated[
+        bool,
+        typer.Option(
+            "--include-history", help="Also retractions, retracted and superseded verdicts"
+        ),
+    ] = False,
 ) -> None:
     """Export recorded verdicts (to stdout unless -o is given)."""
     from db.engine import make_engine
     from db.migrate import upgrade
-    from domain.reports import ExportRequestError, Organization, ReportService, build_request
+    from db.uow import Database
+    from domain.reports import ExportRequestError, Organization, build_request
+    from services.reports import ReportService
 
     settings = _settings()
     try:
@@ -190,13 +198,14 @@ def export(
             article=None if article is None else str(article),
             reviewer=reviewer,
             verdict=verdict,
+            include_history=include_history,
         )
     except ExportRequestError as error:
         _fail(str(error))
     org = Organization(settings.factdesk_org_name, settings.factdesk_org_url)
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
-    reports = ReportService(engine, org)
+    reports = ReportService(Database(engine), org)
     try:
         if output is None:
             reports.export(request, sys.stdout)
@@ -215,7 +224,7 @@ def import_archive(
 ) -> None:
     """Import an archive of past fact-checks so that matching knows them."""
     from domain.import_files import ImportFileError, read_import_file
-    from domain.import_workers import ChunkPreparation
+    from services.import_workers import ChunkPreparation
 
     try:
         source = read_import_file(file)
@@ -244,12 +253,13 @@ def _load_with_progress(name: str, prepared: ChunkPreparation) -> ImportSummary:
 
     from db.engine import make_engine
     from db.migrate import upgrade
-    from domain.imports import ImportService
+    from db.uow import Database
+    from services.imports import ImportService
 
     settings = _settings()
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
-    service = ImportService(engine)
+    service = ImportService(Database(engine))
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     console = Console(stderr=True)
     source = prepared.source
@@ -288,24 +298,25 @@ def search(
     """Look texts up in the archive of checked claims, best match first."""
     from db.engine import make_engine
     from db.migrate import upgrade
-    from domain.archive import ClaimArchive
+    from db.uow import Database
+    from services.archive import ArchiveSearch, ClaimArchive
 
     settings = _settings()
     queries = list(texts or [])
     if not queries:
         queries = [line.strip() for line in sys.stdin if line.strip()]
     upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
+    db = Database(make_engine(settings.database_url))
     archive = ClaimArchive(
-        engine,
         same_threshold=settings.factdesk_same_threshold,
         similar_threshold=settings.factdesk_similar_threshold,
     )
+    lookup = ArchiveSearch(db, archive)
     try:
         for query in queries:
-            _print_matches(query, archive.search(query, limit=limit), as_json=as_json)
+            _print_matches(query, lookup.claims_like(query, limit=limit), as_json=as_json)
     finally:
-        engine.dispose()
+        db.dispose()
 
 
 def _print_matches(query: str, found: list[ArchivedVerdict], *, as_json: bool) -> None:

@@ -20,13 +20,13 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
-from telegram.ext import Application
 
-from bot.app import build_application
-from bot.services import Services
+from bot.app import build_application, services_of
+from bot.context import FactdeskApp
 from db.engine import make_engine
 from db.migrate import upgrade
 from factdesk.config import Settings
+from services.registry import Services
 from tests.support.botapi import TOKEN, FakeBotApi, SentMessage, parse_html
 
 PG_ADMIN_URL = os.environ.get(
@@ -114,8 +114,8 @@ class BotHarness:
 
     server: FakeBotApi
     settings: Settings
-    application: Application  # type: ignore[type-arg]
-    started: list[Application] = field(default_factory=list)  # type: ignore[type-arg]
+    application: FactdeskApp
+    started: list[FactdeskApp] = field(default_factory=list)
 
     async def restart(self) -> None:
         """Stop the bot and start a new process-equivalent on the same database."""
@@ -161,7 +161,7 @@ class BotHarness:
         return self.server.press_button(user_id, current, self.button(message, label))
 
 
-async def _start(application: Application) -> None:  # type: ignore[type-arg]
+async def _start(application: FactdeskApp) -> None:
     await application.initialize()
     if application.post_init:
         await application.post_init(application)
@@ -170,14 +170,14 @@ async def _start(application: Application) -> None:  # type: ignore[type-arg]
     await application.updater.start_polling(poll_interval=0, timeout=1)
 
 
-async def _stop(application: Application) -> None:  # type: ignore[type-arg]
+async def _stop(application: FactdeskApp) -> None:
     assert application.updater is not None
     if application.updater.running:
         await application.updater.stop()
     if application.running:
         await application.stop()
     await application.shutdown()
-    application.bot_data["services"].engine.dispose()
+    services_of(application).close()
 
 
 def make_settings(server: FakeBotApi, database_url: str, **overrides: Any) -> Settings:

@@ -1,6 +1,8 @@
 """CSV and JSON exports: one row or object per verdict, written as the rows stream in.
 
-Both carry the columns `factdesk import` reads back (claim, verdict, source, reviewer, reviewed_at
+Both carry a `kind` per row: the verdict's own kind (review, settlement, import) or, in an
+export that asked for history, what made it history (retraction, retracted, superseded). Both
+carry the columns `factdesk import` reads back (claim, verdict, source, reviewer, reviewed_at
 as the date, article_url as where the claim appeared), so an export is also an archive to import.
 
 CSV files are opened in spreadsheets, which run a cell that starts with `=`, `+`, `-` or `@` (or a
@@ -16,7 +18,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from db.archive_queries import ExportRecord
+from domain.reports.records import ExportRecord
 from domain.verdicts import Rating
 
 CSV_COLUMNS = (
@@ -30,6 +32,7 @@ CSV_COLUMNS = (
     "article_url",
     "claim_id",
     "verdict_id",
+    "kind",
 )
 
 
@@ -59,6 +62,7 @@ def write_csv(records: Iterable[ExportRecord], stream: TextIO) -> int:
                 spreadsheet_safe(record.appearance_url or ""),
                 record.claim_id,
                 record.verdict_id,
+                record.kind.value,
             )
         )
         count += 1
@@ -73,7 +77,7 @@ def json_object(record: ExportRecord) -> dict[str, Any]:
         "source": record.source_url,
         "reviewer": record.reviewer,
         "reviewed_at": record.created_at.isoformat(timespec="seconds"),
-        "kind": record.kind,
+        "kind": record.kind.value,
         "article_id": record.article_id,
         "article_title": record.article_title,
         "article_url": record.appearance_url,

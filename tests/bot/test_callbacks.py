@@ -94,5 +94,5 @@ async def test_an_overflowing_button_gets_the_forged_data_answer(bot: BotHarness
         query = bot.server.press_button(ADMIN_ID, card, data, must_exist=False)
         answer = await bot.server.wait_for("answerCallbackQuery", _answer_to(query))
         assert answer.params.get("show_alert"), data
-    with Session(bot.application.bot_data["services"].engine) as session:
+    with Session(bot.application.bot_data["services"].db.engine) as session:
         assert session.exec(select(Verdict)).all() == []

@@ -21,7 +21,7 @@ CARD = "What is your verdict?"
 
 
 def _session(bot: BotHarness) -> Session:
-    return Session(bot.application.bot_data["services"].engine)
+    return Session(bot.application.bot_data["services"].db.engine)
 
 
 def _claims(bot: BotHarness) -> list[Claim]:

@@ -13,9 +13,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from db.models import Claim
-from domain.import_files import MAX_CSV_LINE_BYTES, ImportFileError, Rejection
-from domain.imports import ImportService, read_import_file
-from domain.reports import Organization, ReportService, build_request
+from db.uow import Database
+from domain.import_files import MAX_CSV_LINE_BYTES, ImportFileError, Rejection, read_import_file
+from domain.reports import Organization, build_request
+from services.imports import ImportService
+from services.reports import ReportService
 from tests.support.seed import Seeded, seed_verdicts
 
 
@@ -111,7 +113,7 @@ def test_nul_bytes_are_dropped_on_every_database(engine: Engine, tmp_path: Path)
     json_path.write_text(
         '[{"claim": "Rents\\u0000 fell", "verdict": "True", "source": "https://fc.example/r"}]'
     )
-    service = ImportService(engine)
+    service = ImportService(Database(engine))
     assert service.import_source(read_import_file(csv_path)).added == 1
     assert service.import_source(read_import_file(json_path)).added == 1
     with Session(engine) as session:
@@ -144,7 +146,7 @@ HOSTILE = [
 
 def _export(engine: Engine, fmt: str) -> str:
     stream = io.StringIO()
-    ReportService(engine, ORG).export(build_request(fmt=fmt), stream)
+    ReportService(Database(engine), ORG).export(build_request(fmt=fmt), stream)
     return stream.getvalue()
 
 
