@@ -67,12 +67,13 @@ def decode(data: str | None) -> Callback:
         number = _number(parts[1], page=action is Action.PAGE)
     except (ValueError, IndexError):
         raise BadCallback(data) from None
-    arg = parts[2] if len(parts) > 2 else ""
-    if len(parts) > 3:
+    takes_arg = action in (Action.RATE, Action.SETTLE, Action.REUSE)
+    if len(parts) != (3 if takes_arg else 2):
         raise BadCallback(data)
+    arg = parts[2] if takes_arg else ""
     if action in (Action.RATE, Action.SETTLE) and arg not in RATING_CODES:
         raise BadCallback(data)
-    if action is Action.REUSE and parse_id(arg) is None:
+    if action is Action.REUSE and (parse_id(arg) is None or arg != str(parse_id(arg))):
         raise BadCallback(data)
     if action is Action.SETTLE and RATING_CODES[arg] == SKIP:
         raise BadCallback(data)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session, select
 
 from bot import callbacks
@@ -49,6 +51,11 @@ def test_what_the_bot_makes_decodes(data: str) -> None:
         "p:-1",
         "p:99999999999999999999",
         "r:1:f:extra",
+        "c:1:",
+        "c:1:zz",
+        "p:1:x",
+        "r:1",
+        "u:1:007",
         None,
         "",
     ],
@@ -96,3 +103,25 @@ async def test_an_overflowing_button_gets_the_forged_data_answer(bot: BotHarness
         assert answer.params.get("show_alert"), data
     with Session(bot.application.bot_data["services"].db.engine) as session:
         assert session.exec(select(Verdict)).all() == []
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(max_size=80), st.from_regex(r"[rcupd]:-?[0-9]{0,25}(:[a-z0-9]{0,25})?")))
+def test_any_data_decodes_to_a_valid_button_or_is_bad(data: str) -> None:
+    """Whatever a client sends, decoding gives a button the bot could have made, or BadCallback;
+    never another exception, never an id a database column cannot hold."""
+    try:
+        decoded = decode(data)
+    except BadCallback:
+        return
+    if decoded.action is Action.PAGE:
+        assert 0 <= decoded.claim_id <= callbacks.MAX_PAGE
+    else:
+        assert 1 <= decoded.claim_id <= MAX_ID
+    assert decoded.encode() == data
+
+
+@given(st.text(max_size=40))
+def test_parse_id_gives_an_id_or_none(text: str) -> None:
+    number = parse_id(text)
+    assert number is None or (1 <= number <= MAX_ID and str(number) in text)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -178,3 +181,91 @@ def test_html_export_escapes_everything(engine: Engine) -> None:
     assert "&lt;script&gt;Dee&lt;/script&gt;" in page
     assert 'href="javascript:' not in page
     assert 'href="https://fc.example/d?a=1&amp;b=&lt;2&gt;"' in page
+
+
+#: tmp_path is shared by a test's examples; each example overwrites the one file it uses.
+_FIXTURE_IN_GIVEN = [HealthCheck.function_scoped_fixture]
+
+
+def _check_rows(path: Path) -> None:
+    """Reading gives ImportFileError, or rows and rejections: no other exception, no NUL."""
+    try:
+        source = read_import_file(path)
+    except ImportFileError as error:
+        assert "\n" not in str(error)
+        return
+    for item in source.rows():
+        if isinstance(item, Rejection):
+            assert item.where.startswith(("line ", "record "))
+        else:
+            assert item.claim and "\x00" not in item.claim
+            assert item.reviewer is None or "\x00" not in item.reviewer
+
+
+_CSV_PIECES = st.sampled_from(
+    [
+        "claim",
+        "verdict",
+        "source",
+        ",",
+        ";",
+        '"',
+        '""',
+        "\n",
+        "\r\n",
+        "\x00",
+        "False",
+        "True",
+        "https://fc.example/a",
+        "=1+1",
+        "'=",
+        " ",
+        "2024-01-02",
+        "ünïcödé",
+        "\t",
+    ]
+)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.one_of(_CSV_PIECES, st.text(max_size=8)), max_size=60))
+def test_any_csv_reads_without_a_traceback(tmp_path: Path, pieces: list[str]) -> None:
+    path = tmp_path / "fuzz.csv"
+    path.write_text("claim,verdict,source\n" + "".join(pieces), encoding="utf-8")
+    _check_rows(path)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["claim", "verdict", "source", "@graph", "claims", "@type", "x"]),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=30,
+)
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(_JSON)
+def test_any_json_reads_without_a_traceback(tmp_path: Path, document: object) -> None:
+    path = tmp_path / "fuzz.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    _check_rows(path)
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.binary(max_size=300))
+def test_any_bytes_read_without_a_traceback(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "fuzz.dat"
+    path.write_bytes(content)
+    _check_rows(path)
