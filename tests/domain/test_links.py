@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+import ssl
+import subprocess
 from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
 
 import httpcore
 import pytest
@@ -233,3 +238,44 @@ def test_non_public_addresses_are_recognised(address: str) -> None:
 def test_public_addresses_are_recognised() -> None:
     assert is_public_address(_PUBLIC)
     assert is_public_address("2606:4700::1111")
+
+
+def _self_signed(directory: Path, name: str) -> tuple[Path, Path]:
+    key, cert = directory / "key.pem", directory / "cert.pem"
+    command = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    command += ["-subj", f"/CN={name}", "-keyout", str(key), "-out", str(cert)]
+    subprocess.run(command, check=True, capture_output=True)
+    return key, cert
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+async def test_https_sends_the_original_name_as_sni_to_the_pinned_address(tmp_path: Path) -> None:
+    """TLS goes to the checked address but names the link's host (SNI, certificate check): a
+    self-signed certificate is refused, after the server saw the original name."""
+    key, cert = _self_signed(tmp_path, "news.test")
+    names: list[str | None] = []
+
+    def record_name(_socket: ssl.SSLObject, name: str | None, _context: ssl.SSLContext) -> None:
+        names.append(name)
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    context.sni_callback = record_name
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.close()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0, ssl=context)
+    port = server.sockets[0].getsockname()[1]
+    network = _LocalInternet()
+    fetcher = ArticleFetcher(
+        resolver=_RebindingResolver({"news.test": _PUBLIC}), network_backend=network
+    )
+    try:
+        with pytest.raises(LinkError, match="could not be reached"):
+            await fetcher.fetch(f"https://news.test:{port}/story")
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert names == ["news.test"]
+    assert network.connects == [_PUBLIC]
