@@ -169,15 +169,19 @@ class Settings(BaseSettings):
                 "is not a database URL (e.g. sqlite:///factdesk.db or "
                 "postgresql+psycopg://user:pass@host/db)"
             ) from None
+        kinds = "use sqlite:///FILE or postgresql+psycopg://user:pass@host/db"
+        if url.get_backend_name() not in {"sqlite", "postgresql"}:
+            raise ValueError(f"names a database kind Factdesk does not support ({kinds})")
         try:
-            url.get_dialect()
+            url.get_dialect().import_dbapi()
         except NoSuchModuleError:
             raise ValueError(
-                f"names an unknown database kind {url.drivername!r} (use sqlite or "
-                "postgresql+psycopg)"
+                f"names an unknown database driver {url.drivername!r} ({kinds})"
             ) from None
         except ImportError as error:
-            raise ValueError(f"needs a driver that is not installed ({error.name})") from None
+            raise ValueError(
+                f"needs a database driver that is not installed ({error.name}; {kinds})"
+            ) from None
         return value
 
     @property

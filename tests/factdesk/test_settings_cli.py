@@ -33,6 +33,8 @@ async def _run(tmp_path: Path, *args: str, **env: str) -> tuple[int, str, str]:
     [
         ("DATABASE_URL", "foo://bar"),
         ("DATABASE_URL", "notaurl"),
+        ("DATABASE_URL", "mysql://user@db.example.org/factdesk"),
+        ("DATABASE_URL", "postgresql+nosuchdriver://user@db.example.org/factdesk"),
         ("TELEGRAM_API_URL", "notaurl"),
         ("TELEGRAM_API_URL", "https://"),
         ("TELEGRAM_FILE_URL", "ftp://files.example.org"),
