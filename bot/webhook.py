@@ -39,6 +39,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from factdesk.config import Settings
+from factdesk.logs import register_secrets
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def webhook_config(settings: Settings) -> WebhookConfig:
     generated = not secret
     if generated:
         secret = secrets.token_urlsafe(32)  # 43 characters of [A-Za-z0-9_-], as Telegram allows
+        register_secrets([secret])
         logger.info(
             "FACTDESK_WEBHOOK_SECRET is not set: generated a webhook secret for this process"
         )

@@ -68,8 +68,7 @@ def run() -> None:
         token = settings.require_token()
     except ConfigError as error:
         _fail(str(error))
-    secrets = [token, *(s.get_secret_value() for s in [settings.factdesk_webhook_secret] if s)]
-    setup_logging(settings.factdesk_log_level, secrets)
+    setup_logging(settings.factdesk_log_level, _secrets_of(settings, token))
     if not asyncio.run(_token_accepted(settings, token)):
         _fail(_TOKEN_REJECTED)
     upgrade(settings.database_url)
@@ -80,6 +79,20 @@ def run() -> None:
     except InvalidToken:
         _fail(_TOKEN_REJECTED)
     logger.info("Factdesk stopped")
+
+
+def _secrets_of(settings: Settings, token: str) -> list[str]:
+    """What the logs must never show: the token, the webhook secret, the database password
+    (when it is long enough that scrubbing it cannot mangle ordinary words)."""
+    from sqlalchemy.engine import make_url
+
+    found = [token]
+    if settings.factdesk_webhook_secret is not None:
+        found.append(settings.factdesk_webhook_secret.get_secret_value())
+    password = make_url(settings.database_url).password
+    if password is not None and len(str(password)) >= 8:
+        found.append(str(password))
+    return found
 
 
 async def _token_accepted(settings: Settings, token: str) -> bool:
