@@ -451,7 +451,9 @@ def parse_row(
     the other values only need trimming (a link with a space inside is refused anyway).
     This runs for every row of an import, so it is written for speed.
     """
-    claim = " ".join(_unprotect(claim).split())
+    if claim[:1] == "'":
+        claim = _unprotect(claim)
+    claim = " ".join(claim.split())
     if not claim:
         return Rejection(where, "no claim text")
     word = verdict.strip()
@@ -482,7 +484,9 @@ def parse_row(
         reviewed_at = _parse_when(raw_date)
         if reviewed_at is None:
             return Rejection(where, f"bad date {raw_date!r} (expected e.g. 2026-11-01)")
-    reviewer_name = " ".join(_unprotect(reviewer).split())[:_MAX_REVIEWER] or None
+    if reviewer[:1] == "'":
+        reviewer = _unprotect(reviewer)
+    reviewer_name = " ".join(reviewer.split())[:_MAX_REVIEWER] or None
     identity = (
         claim,
         rating,
