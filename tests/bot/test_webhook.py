@@ -171,3 +171,14 @@ async def test_listening_everywhere_without_a_secret_is_warned(
 async def test_the_default_listen_address_is_loopback(fake_telegram: FakeBotApi) -> None:
     settings = make_settings(fake_telegram, "sqlite://")
     assert settings.factdesk_webhook_listen == "127.0.0.1"
+
+
+async def test_a_body_that_is_not_an_update_is_400(serve: Serve) -> None:
+    base, secret = await serve()
+    async with httpx.AsyncClient(trust_env=False) as client:
+        response = await client.post(
+            f"{base}/telegram", content=b"{not json", headers={SECRET_HEADER: secret}
+        )
+        assert response.status_code == 400
+        forged = await client.post(f"{base}/telegram", content=b"x" * 10, headers={})
+        assert forged.status_code == 403
