@@ -159,14 +159,14 @@ async def serve_webhook(
 ) -> None:
     """Register the webhook with Telegram and serve until SIGINT/SIGTERM (or `stop` is set)."""
     from bot.app import ALLOWED_UPDATES
-    from db.health import database_reachable
+    from services.health import database_answers
     from services.registry import Services
 
     config = webhook_config(settings)
     if probe is None:
         found = application.bot_data["services"]
         assert isinstance(found, Services)
-        probe = partial(database_reachable, found.db.engine)
+        probe = partial(database_answers, found.db)
     app = build_web_app(application, secret=config.secret, probe=probe)
     server = _Server(
         uvicorn.Config(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import time as dt_time
-from functools import lru_cache
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -228,8 +227,3 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as error:
         raise ConfigError(describe_validation_error(error)) from None
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return load_settings()

@@ -16,8 +16,9 @@ import pytest
 from bot.app import build_application
 from bot.webhook import SECRET_HEADER, serve_webhook
 from db.engine import make_engine
-from db.health import database_reachable
 from db.migrate import upgrade
+from db.uow import Database
+from services.health import database_answers
 from tests.conftest import ADMIN_ID, make_settings, shown
 from tests.support.botapi import FakeBotApi
 
@@ -139,7 +140,7 @@ async def test_healthz_is_503_when_the_database_is_down(
         serve_webhook(
             build_application(settings),
             settings,
-            probe=partial(database_reachable, down),
+            probe=partial(database_answers, Database(down)),
             stop=stop,
         )
     )
