@@ -4,6 +4,11 @@ Both carry a `kind` per row: the verdict's own kind (review, settlement, import)
 export that asked for history, what made it history (retraction, retracted, superseded). Both
 carry the columns `factdesk import` reads back (claim, verdict, source, reviewer, reviewed_at
 as the date, article_url as where the claim appeared), so an export is also an archive to import.
+
+CSV files are opened in spreadsheets, which run a cell that starts with `=`, `+`, `-` or `@` (or a
+tab or carriage return before one) as a formula: a claim such as `=HYPERLINK(…)` would become a
+live link or worse. Such text cells get a leading apostrophe (OWASP's advice for CSV injection);
+`factdesk import` takes it off again.
 """
 
 from __future__ import annotations
@@ -31,6 +36,14 @@ CSV_COLUMNS = (
 )
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text that a spreadsheet shows as text rather than running as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def write_csv(records: Iterable[ExportRecord], stream: TextIO) -> int:
     """Write one row per verdict; returns the number of rows."""
     writer = csv.writer(stream)
@@ -39,14 +52,14 @@ def write_csv(records: Iterable[ExportRecord], stream: TextIO) -> int:
     for record in records:
         writer.writerow(
             (
-                record.claim,
+                spreadsheet_safe(record.claim),
                 Rating(record.rating).label,
-                record.source_url or "",
-                record.reviewer,
+                spreadsheet_safe(record.source_url or ""),
+                spreadsheet_safe(record.reviewer or ""),
                 record.created_at.isoformat(timespec="seconds"),
                 "" if record.article_id is None else record.article_id,
-                record.article_title or "",
-                record.appearance_url or "",
+                spreadsheet_safe(record.article_title or ""),
+                spreadsheet_safe(record.appearance_url or ""),
                 record.claim_id,
                 record.verdict_id,
                 record.kind.value,

@@ -43,7 +43,7 @@ from typing import Any, TypeVar
 
 from aiohttp import BodyPartReader, web
 
-TOKEN = "123456:TEST-TOKEN"
+TOKEN = "123456:TEST-TOKEN-0123456789abcdefghijklmnopq"
 
 _T = TypeVar("_T")
 
