@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from telegram import Message, Update
 from telegram.constants import ChatAction
@@ -74,7 +75,13 @@ async def on_document(update: Update, context: BotContext) -> None:
     progress = await reply(update, texts.READING)
     content = bytes(await (await document.get_file()).download_as_bytearray())
     try:
-        text = await run(document_text, content, document.file_name, document.mime_type)
+        max_chars = context.services.settings.factdesk_max_article_chars
+        text = await run(
+            partial(document_text, max_chars=max_chars),
+            content,
+            document.file_name,
+            document.mime_type,
+        )
     except DocumentError as error:
         await edit(context, chat_id_of(update), progress.message_id, texts.escape_text(str(error)))
         return

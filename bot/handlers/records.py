@@ -8,11 +8,13 @@ from bot import keyboards, team_texts
 from bot.context import BotContext
 from bot.handlers import walk
 from bot.handlers.common import in_private, reply, run
+from domain.ids import parse_id
 
 
-def _number(context: BotContext) -> int | None:
+def _written_number(context: BotContext) -> str | None:
+    """The one argument when it is written as a number (#12 or 12), else None (show usage)."""
     args = context.args or []
-    return int(args[0].lstrip("#")) if len(args) == 1 and args[0].lstrip("#").isdigit() else None
+    return args[0] if len(args) == 1 and args[0].lstrip("#").isdigit() else None
 
 
 async def claim(update: Update, context: BotContext) -> None:
@@ -33,11 +35,14 @@ async def history(update: Update, context: BotContext) -> None:
 
 
 async def _claim(update: Update, context: BotContext, *, with_history: bool, usage: str) -> None:
-    number = _number(context)
-    if number is None:
+    written = _written_number(context)
+    if written is None:
         await reply(update, usage)
         return
-    record = await run(context.services.records.claim, context.the_member, number)
+    number = parse_id(written)  # a number too big for any id is no claim, not an error
+    record = None
+    if number is not None:
+        record = await run(context.services.records.claim, context.the_member, number)
     if record is None:
         await reply(update, team_texts.NO_SUCH_CLAIM)
         return
@@ -46,11 +51,14 @@ async def _claim(update: Update, context: BotContext, *, with_history: bool, usa
 
 async def article(update: Update, context: BotContext) -> None:
     """/article <id>: the progress of one article."""
-    number = _number(context)
-    if number is None:
+    written = _written_number(context)
+    if written is None:
         await reply(update, team_texts.ARTICLE_USAGE)
         return
-    progress = await run(context.services.records.article, context.the_member, number)
+    number = parse_id(written)
+    progress = None
+    if number is not None:
+        progress = await run(context.services.records.article, context.the_member, number)
     if progress is None:
         await reply(update, team_texts.NO_SUCH_ARTICLE)
         return

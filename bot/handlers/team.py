@@ -10,6 +10,7 @@ from bot import team_texts, texts
 from bot.context import BotContext
 from bot.handlers import queues, walk
 from bot.handlers.common import admin_or_refuse, person, reply, run
+from domain.ids import parse_id
 from domain.team import InviteRefused, NotAllowed
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,9 @@ async def invite(update: Update, context: BotContext) -> None:
 
 
 def _user_id(context: BotContext) -> int | None:
+    """A Telegram user id (positive, 64-bit), or None: the usage is shown."""
     args = context.args or []
-    return int(args[0]) if len(args) == 1 and args[0].lstrip("-").isdigit() else None
+    return parse_id(args[0]) if len(args) == 1 else None
 
 
 async def add_reviewer(update: Update, context: BotContext) -> None:

@@ -34,6 +34,8 @@ async def test_history_claim_article_and_blind_hiding(bot_with: BotWith) -> None
     assert "Final verdict: False" in text
     await bot.reply_to(ADMIN_ID, "/claim 1", "Final verdict: False")
     await bot.reply_to(ADMIN_ID, "/claim 999", "no claim with that number")
+    await bot.reply_to(ADMIN_ID, "/claim 99999999999999999999", "no claim with that number")
+    await bot.reply_to(ADMIN_ID, "/article 99999999999999999999", "no article with that number")
     progress = await bot.reply_to(ADMIN_ID, "/article 1", "Article #1")
     assert "Checked: 1, not a claim: 0, open: 3" in shown(progress)
     assert "#2 claim 2: pending" in shown(progress)
