@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from domain.ids import parse_id
 from domain.verdicts import Rating
-from domain.walk import SKIP
+from domain.walk import SKIP, TextChoice
 
 MAX_CALLBACK_BYTES = 64
 MAX_PAGE = 1_000_000  # far past any queue; keeps the page's row offset well inside 64 bits
@@ -24,6 +24,7 @@ class Action(StrEnum):
     REUSE = "u"
     PAGE = "p"
     SETTLE = "d"
+    TEXT = "x"  # what a text sent mid-walk is: x:<claim id>:<a|k|o> (`domain.walk.TextChoice`)
 
 
 RATING_CODES: dict[str, Rating | str] = {
@@ -67,11 +68,13 @@ def decode(data: str | None) -> Callback:
         number = _number(parts[1], page=action is Action.PAGE)
     except (ValueError, IndexError):
         raise BadCallback(data) from None
-    takes_arg = action in (Action.RATE, Action.SETTLE, Action.REUSE)
+    takes_arg = action in (Action.RATE, Action.SETTLE, Action.REUSE, Action.TEXT)
     if len(parts) != (3 if takes_arg else 2):
         raise BadCallback(data)
     arg = parts[2] if takes_arg else ""
     if action in (Action.RATE, Action.SETTLE) and arg not in RATING_CODES:
+        raise BadCallback(data)
+    if action is Action.TEXT and arg not in {choice.value for choice in TextChoice}:
         raise BadCallback(data)
     if action is Action.REUSE and (parse_id(arg) is None or arg != str(parse_id(arg))):
         raise BadCallback(data)
@@ -110,3 +113,7 @@ def page(number: int) -> str:
 
 def settle(claim_id: int, rating: Rating) -> str:
     return Callback(Action.SETTLE, claim_id, CODES_BY_CHOICE[rating]).encode()
+
+
+def text_choice(claim_id: int, choice: TextChoice) -> str:
+    return Callback(Action.TEXT, claim_id, choice.value).encode()

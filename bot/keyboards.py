@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from domain.verdicts import RATING_ORDER, Rating
-from domain.walk import SKIP, ClaimCard
+from domain.walk import SKIP, ClaimCard, TextChoice, TextQuestion
 
 
 def verdict_keyboard(card: ClaimCard) -> InlineKeyboardMarkup:
@@ -61,3 +61,22 @@ def settle_keyboard(claim_id: int) -> InlineKeyboardMarkup:
         InlineKeyboardButton(r.label, callback_data=callbacks.settle(claim_id, r)) for r in ratings
     ]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def text_question_keyboard(question: TextQuestion) -> InlineKeyboardMarkup:
+    """Read the stray text as an article, keep it as the claim's note, or go on reviewing."""
+
+    def button(choice: TextChoice, label: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            label, callback_data=callbacks.text_choice(question.claim_id, choice)
+        )
+
+    return InlineKeyboardMarkup(
+        [
+            [button(TextChoice.ARTICLE, "📖 Read as article")],
+            [
+                button(TextChoice.NOTE, f"📝 Note on claim {question.number}"),
+                button(TextChoice.KEEP, "↩️ Keep reviewing"),
+            ],
+        ]
+    )

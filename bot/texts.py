@@ -15,6 +15,9 @@ from domain.walk import (
     ClaimCard,
     RecordedVerdict,
     Submission,
+    TextAnswered,
+    TextChoice,
+    TextQuestion,
 )
 
 MAX_MESSAGE = 4096
@@ -126,6 +129,8 @@ def claim_card(card: ClaimCard) -> str:
         parts.append(checked_before(card.earlier))
     for similar in card.similar:
         parts.append(similar_line(similar))
+    if card.note:
+        parts.append(note_line(card.note).lstrip("\n"))
     parts.append("What is your verdict?")
     return "\n".join(parts)
 
@@ -150,7 +155,7 @@ def awaiting_source(awaiting: AwaitingSource) -> str:
     head = (
         f"<b>Claim {awaiting.number} of {awaiting.total}</b>\n"
         f"<blockquote>{escape_text(_clip(awaiting.text))}</blockquote>\n"
-        f"Verdict: <b>{awaiting.rating.label}</b>\n"
+        f"Verdict: <b>{awaiting.rating.label}</b>{note_line(awaiting.note)}\n"
     )
     if awaiting.optional:
         return head + "🔗 Send the source link, or /nosource to save it without one."
@@ -165,9 +170,29 @@ def recorded(step: RecordedVerdict) -> str:
     if step.rating is None:
         return head + "⏭ Skipped — still pending."
     if step.rating is Rating.NOT_A_CLAIM:
-        return head + "🚫 Marked: not a claim."
+        return head + "🚫 Marked: not a claim." + note_line(step.note)
     reused = " (reused earlier verdict)" if step.reused else ""
-    return head + f"✔️ Verdict: <b>{step.rating.label}</b> — {_link(step.source_url)}{reused}"
+    links = ", ".join(_link(url) for url in step.sources) or _link(None)
+    return head + f"✔️ Verdict: <b>{step.rating.label}</b> — {links}{reused}" + note_line(step.note)
+
+
+def text_question(question: TextQuestion) -> str:
+    """Asked when a text that is not a link comes while claim N waits: nothing is dropped."""
+    waiting = "its source link" if question.owes_source else "a verdict"
+    return f"Claim {question.number} is waiting for {waiting}. Read this message as a new article?"
+
+
+def text_answered(answered: TextAnswered, number: int | None) -> str:
+    """The question's message after the answer, so the chat shows what was decided."""
+    if answered.choice is TextChoice.ARTICLE:
+        return "📖 Reading it as a new article."
+    if answered.choice is TextChoice.NOTE:
+        return f"📝 Kept as a note on claim {number}."
+    return f"↩️ Back to claim {number}."
+
+
+def note_line(note: str | None) -> str:
+    return f"\n📝 <i>{escape_text(_clip(note, 500))}</i>" if note else ""
 
 
 def bad_link(reason: str, awaiting: AwaitingSource) -> str:

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.types import TypeDecorator
@@ -100,6 +101,8 @@ class Article(SQLModel, table=True):
     submitted_by_id: int = Field(foreign_key="reviewer.id", index=True)
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     submitted_at: datetime = _timestamp(index=True)
+    # Check-worthy sentences found; more than the claims stored when the cap held some back.
+    claims_found: int | None = Field(default=None)
 
 
 class Claim(SQLModel, table=True):
@@ -146,6 +149,8 @@ class Verdict(SQLModel, table=True):
     import_key: str | None = Field(default=None, max_length=64, unique=True)
     rating: Rating = Field(sa_column=Column(StrEnumType(Rating), nullable=False))
     source_url: str | None = Field(default=None, max_length=2048)
+    # The second and third source links, one per line (the first is `source_url`).
+    more_sources: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     reused_from_id: int | None = Field(default=None, foreign_key="verdict.id")
     created_at: datetime = _timestamp(index=True)
@@ -173,6 +178,14 @@ class ReviewSession(SQLModel, table=True):
     claim_message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
     pending_rating: Rating | None = Field(
         default=None, sa_column=Column(StrEnumType(Rating), nullable=True)
+    )
+    # A text that came while a claim was waiting: kept until the reviewer says what it is.
+    pending_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # A note the reviewer attached to the claim, saved with its verdict.
+    pending_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The current claim's message did not reach Telegram: the reviewer's next message resends it.
+    card_lost: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
     updated_at: datetime = _timestamp()
 

@@ -7,6 +7,7 @@ and applies the answer in the same unit of work. The values it hands back to the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from domain.archived import ArchivedVerdict
 from domain.tally import Tally
@@ -47,6 +48,7 @@ class ClaimCard:
     text: str
     earlier: ArchivedVerdict | None = None
     similar: tuple[ArchivedVerdict, ...] = ()
+    note: str | None = None  # the reviewer's note, waiting for the verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,12 @@ class RecordedVerdict:
     source_url: str | None
     message_id: int | None
     reused: bool = False
+    more_sources: tuple[str, ...] = ()
+    note: str | None = None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return ((self.source_url,) if self.source_url else ()) + self.more_sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +110,7 @@ class AwaitingSource:
     text: str
     rating: Rating
     message_id: int | None
+    note: str | None = None
 
     @property
     def optional(self) -> bool:
@@ -122,6 +131,44 @@ class Stale:
 @dataclass(frozen=True, slots=True)
 class NotWaiting:
     """No source is owed: the text is something else (an article, perhaps)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TextQuestion:
+    """A text came while a claim waits: the reviewer says what it is before anything happens.
+
+    `resend`: the claim's own message never reached the chat, so it is shown again first.
+    """
+
+    claim_id: int
+    number: int
+    owes_source: bool
+    resend: ClaimCard | AwaitingSource | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Resent:
+    """The claim's message was lost on the way; the reviewer's next message gets it again."""
+
+    current: ClaimCard | AwaitingSource
+
+
+class TextChoice(StrEnum):
+    """The answers to a `TextQuestion`."""
+
+    ARTICLE = "a"  # read the text as a new article
+    KEEP = "k"  # drop the text, show the claim again
+    NOTE = "o"  # keep the text as the note of the claim's verdict
+
+
+@dataclass(frozen=True, slots=True)
+class TextAnswered:
+    """What the answer did: `article` is the text to read; otherwise the claim to show again."""
+
+    choice: TextChoice
+    article: str | None = None
+    current: ClaimCard | AwaitingSource | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +215,38 @@ class WalkState:
     claim_id: int | None
     pending_rating: Rating | None
     message_id: int | None
+    pending_text: str | None = None
+    pending_note: str | None = None
+    card_lost: bool = False
+
+
+#: Fewer words than this, after a lost claim message, is a nudge ("hello?"), not an article.
+NUDGE_WORDS = 5
+
+
+class TextRoute(StrEnum):
+    ARTICLE = "article"  # no claim waits (or a link while a verdict waits): read it as one
+    SOURCE = "source"  # a source is owed and the text holds a link: the verdict's source
+    ASK = "ask"  # anything else while a claim waits: ask first, drop nothing
+    RESEND = "resend"  # the claim's message was lost and this is a nudge: show it again
+
+
+def route_text(walk: WalkState | None, *, has_link: bool, is_link: bool, words: int) -> TextRoute:
+    """Where a text goes while the reviewer may be in a walk.
+
+    A text is never read as an article, nor dropped, behind the reviewer's back: a stray note in
+    the middle of an article used to end the walk silently. A bare link while a verdict waits is
+    still an article to fetch: sending a link is deliberate.
+    """
+    if walk is None or walk.claim_id is None:
+        return TextRoute.ARTICLE
+    if walk.pending_rating is not None and has_link:
+        return TextRoute.SOURCE
+    if walk.pending_rating is None and is_link:
+        return TextRoute.ARTICLE
+    if walk.card_lost and words < NUDGE_WORDS:
+        return TextRoute.RESEND
+    return TextRoute.ASK
 
 
 def refuse_turn(walk: WalkState | None, claim_id: int, *, owes_source: bool) -> Stale | None:
@@ -207,6 +286,18 @@ def decide_advance(*, rating: Rating | None, from_queue: bool, following_id: int
         shows_summary=next_id is None and not from_queue,
         ends_assignment_as_skipped=from_queue and rating is None,
     )
+
+
+MAX_NOTE_CHARS = 500
+
+
+def add_note(earlier: str | None, more: str | None) -> str | None:
+    """A verdict's note is short: what the reviewer added, joined, cut at 500 characters."""
+    parts = [part.strip() for part in (earlier, more) if part and part.strip()]
+    if not parts:
+        return None
+    joined = " · ".join(parts)
+    return joined if len(joined) <= MAX_NOTE_CHARS else joined[: MAX_NOTE_CHARS - 1] + "…"
 
 
 def notify_submitter(

@@ -8,13 +8,15 @@ compare-and-set updates, and the rules by `domain.walk`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from db.models import Claim, utcnow
 from db.uow import Database, UnitOfWork
 from domain.access import Member
 from domain.extraction import extract_claims
 from domain.normalize import normalize_claim
 from domain.queue import AssignmentOutcome
-from domain.source_links import LinkError, check_source_link
+from domain.source_links import LinkError, SourceReply, article_url, source_reply
 from domain.verdicts import Rating, VerdictKind
 from domain.walk import (
     ALREADY_WAITING,
@@ -29,11 +31,19 @@ from domain.walk import (
     ClaimCard,
     NotWaiting,
     RecordedVerdict,
+    Resent,
     Stale,
     Step,
     Submission,
+    TextAnswered,
+    TextChoice,
+    TextQuestion,
+    TextRoute,
+    WalkState,
+    add_note,
     decide_advance,
     refuse_turn,
+    route_text,
 )
 from services.archive import ClaimArchive
 from services.verdicts import article_summary, notices_for, record_act
@@ -115,9 +125,9 @@ class ReviewService:
             claim = tx.claims.get(walk.claim_id)
             if claim is None:
                 return None
-            if walk.pending_rating is not None:
-                return self._awaiting(tx, claim, walk.pending_rating, walk.message_id)
-            return self._card(tx, claim, tx.claims.count_in_article(walk.article_id))
+            if walk.card_lost:
+                tx.walks.clear_card_lost(reviewer_id=member.reviewer_id, chat_id=chat_id)
+            return self._current(tx, claim, walk)
 
         return self._db.run(work)
 
@@ -172,32 +182,99 @@ class ReviewService:
 
     def give_source(
         self, member: Member, chat_id: int, text: str
-    ) -> Step | BadLink | NotWaiting | Stale:
-        """The reviewer sent text while a source may be owed."""
+    ) -> Step | BadLink | NotWaiting | Stale | TextQuestion | Resent:
+        """A text came while the reviewer may be in a walk (`domain.walk.route_text`).
 
-        def work(tx: UnitOfWork) -> Step | BadLink | NotWaiting | Stale:
+        NotWaiting: it is an article. Otherwise it is the owed source (links and a note), or it
+        is held on the walk and the reviewer is asked what it is; nothing is dropped unasked.
+        """
+        reply: SourceReply | None = None
+        link_error: str | None = None
+        try:
+            reply = source_reply(text)
+        except LinkError as error:
+            link_error = str(error)
+
+        def work(tx: UnitOfWork) -> Step | BadLink | NotWaiting | Stale | TextQuestion | Resent:
             walk = tx.walks.state(member.reviewer_id, chat_id)
-            if walk is None or walk.claim_id is None or walk.pending_rating is None:
+            route = route_text(
+                walk,
+                has_link=reply is not None or link_error is not None,
+                is_link=article_url(text) is not None,
+                words=len(text.split()),
+            )
+            if route is TextRoute.ARTICLE:
                 return NotWaiting()
-            try:
-                url = check_source_link(text)
-            except LinkError as error:
-                claim = tx.claims.get(walk.claim_id)
-                assert claim is not None
-                awaiting = self._awaiting(tx, claim, walk.pending_rating, walk.message_id)
-                return BadLink(str(error), awaiting)
+            assert walk is not None and walk.claim_id is not None
+            claim = tx.claims.get(walk.claim_id)
+            assert claim is not None
+            current = self._current(tx, claim, walk)
+            if route is TextRoute.RESEND:
+                tx.walks.clear_card_lost(reviewer_id=member.reviewer_id, chat_id=chat_id)
+                return Resent(current)
+            if route is TextRoute.ASK:
+                tx.walks.hold_text(
+                    reviewer_id=member.reviewer_id, chat_id=chat_id, text=text[: self._max_chars]
+                )
+                return TextQuestion(
+                    claim_id=walk.claim_id,
+                    number=claim.position + 1,
+                    owes_source=walk.pending_rating is not None,
+                    resend=current if walk.card_lost else None,
+                )
+            if reply is None:
+                assert isinstance(current, AwaitingSource) and link_error is not None
+                return BadLink(link_error, current)
+            assert walk.pending_rating is not None
             return self._advance(
                 tx,
                 member,
                 chat_id,
                 walk.claim_id,
                 rating=walk.pending_rating,
-                source=url,
+                source=reply.links[0],
+                more_sources=reply.links[1:],
+                note=add_note(walk.pending_note, reply.note),
                 owes_source=True,
                 message_id=walk.message_id,
             )
 
         return self._db.run(work)
+
+    def answer_text(
+        self, member: Member, chat_id: int, claim_id: int, choice: TextChoice
+    ) -> TextAnswered | Stale:
+        """The reviewer said what the held text is: an article, a note on the claim, or nothing."""
+
+        def work(tx: UnitOfWork) -> TextAnswered | Stale:
+            text = tx.walks.take_text(
+                reviewer_id=member.reviewer_id, chat_id=chat_id, claim_id=claim_id
+            )
+            if text is None:
+                return Stale(ANSWERED)
+            if choice is TextChoice.ARTICLE:
+                return TextAnswered(choice, article=text)
+            walk = tx.walks.state(member.reviewer_id, chat_id)
+            claim = tx.claims.get(claim_id)
+            assert walk is not None and claim is not None
+            note = None
+            if choice is TextChoice.NOTE:
+                note = add_note(walk.pending_note, text)
+                tx.walks.set_note(reviewer_id=member.reviewer_id, chat_id=chat_id, note=note)
+                walk = tx.walks.state(member.reviewer_id, chat_id)
+                assert walk is not None
+            return TextAnswered(choice, current=self._current(tx, claim, walk), note=note)
+
+        return self._db.run(work)
+
+    def card_lost(self, member: Member, chat_id: int, claim_id: int) -> None:
+        """The claim's message could not be sent: the reviewer's next message gets it again."""
+        self._db.run(
+            lambda tx: tx.walks.mark_card_lost(
+                reviewer_id=member.reviewer_id, chat_id=chat_id, claim_id=claim_id
+            ),
+            effect=False,
+        )
 
     def no_source(self, member: Member, chat_id: int) -> Step | AwaitingSource | NotWaiting:
         """/nosource: save an Unverifiable verdict without a link; other ratings still need one."""
@@ -240,6 +317,7 @@ class ReviewService:
                 claim_id,
                 rating=earlier.rating,
                 source=earlier.source_url,
+                more_sources=tuple((earlier.more_sources or "").splitlines()),
                 owes_source=False,
                 message_id=message_id,
                 reused_from=verdict_id,
@@ -300,6 +378,8 @@ class ReviewService:
         owes_source: bool,
         message_id: int | None,
         reused_from: int | None = None,
+        more_sources: tuple[str, ...] = (),
+        note: str | None = None,
     ) -> Step | Stale:
         """Record (or skip) the walk's current claim and move the walk on, in the caller's unit.
 
@@ -307,11 +387,13 @@ class ReviewService:
         current claim, so of two racing taps only one moves it and only that one writes.
         """
         claim = tx.claims.get_for_update(claim_id)
-        refusal = _locked(claim, member) or refuse_turn(
-            tx.walks.state(member.reviewer_id, chat_id), claim_id, owes_source=owes_source
-        )
+        walk = tx.walks.state(member.reviewer_id, chat_id)
+        refusal = _locked(claim, member) or refuse_turn(walk, claim_id, owes_source=owes_source)
         if refusal is not None:
             return refusal
+        assert walk is not None
+        if note is None:
+            note = walk.pending_note
         assert claim is not None and claim.article_id is not None
         from_queue = tx.assignments.is_open(claim_id=claim_id, reviewer_id=member.reviewer_id)
         following = tx.claims.next_pending(
@@ -342,6 +424,8 @@ class ReviewService:
                 kind=VerdictKind.REVIEW,
                 required=self._required,
                 source_url=source,
+                more_sources=more_sources,
+                note=note,
                 reused_from_id=reused_from,
                 message_id=message_id,
                 ends_assignment=from_queue,
@@ -357,6 +441,8 @@ class ReviewService:
         if advance.ends_walk:
             tx.walks.end(member.reviewer_id, chat_id)
         recorded = self._recorded(tx, claim, rating, source, message_id, reused_from is not None)
+        if rating is not None:
+            recorded = replace(recorded, more_sources=more_sources, note=note)
         next_card = None
         if following is not None and advance.next_claim_id is not None:
             next_card = self._card(tx, following, recorded.total)
@@ -381,8 +467,23 @@ class ReviewService:
             similar=tuple(similar[:3]),
         )
 
+    def _current(self, tx: UnitOfWork, claim: Claim, walk: WalkState) -> ClaimCard | AwaitingSource:
+        """The walk's claim as the reviewer should see it now, with the note they gave."""
+        if walk.pending_rating is not None:
+            return self._awaiting(
+                tx, claim, walk.pending_rating, walk.message_id, note=walk.pending_note
+            )
+        assert claim.article_id is not None
+        card = self._card(tx, claim, tx.claims.count_in_article(claim.article_id))
+        return replace(card, note=walk.pending_note)
+
     def _awaiting(
-        self, tx: UnitOfWork, claim: Claim, rating: Rating, message_id: int | None
+        self,
+        tx: UnitOfWork,
+        claim: Claim,
+        rating: Rating,
+        message_id: int | None,
+        note: str | None = None,
     ) -> AwaitingSource:
         assert claim.id is not None and claim.article_id is not None
         return AwaitingSource(
@@ -392,6 +493,7 @@ class ReviewService:
             text=claim.text,
             rating=rating,
             message_id=message_id,
+            note=note,
         )
 
     def _recorded(
@@ -414,6 +516,9 @@ class ReviewService:
             message_id=message_id,
             reused=reused,
         )
+
+
+ANSWERED = "That question was already answered."
 
 
 def _locked(claim: Claim | None, member: Member) -> Stale | None:

@@ -8,13 +8,13 @@ from functools import partial
 from telegram import Message, Update
 from telegram.constants import ChatAction
 
-from bot import texts
+from bot import callbacks, texts
 from bot.context import BotContext
-from bot.handlers.common import chat_id_of, edit, reply, run
-from bot.handlers.walk import show_card, source_reply
+from bot.handlers.common import button_message_id, chat_id_of, edit, pressed_button, reply, run
+from bot.handlers.walk import show_card, show_current, source_reply
 from domain.documents import MAX_DOCUMENT_BYTES, DocumentError, document_text
 from domain.links import LinkError, article_url
-from domain.walk import ArticleInput
+from domain.walk import ArticleInput, Stale, TextChoice
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +34,33 @@ async def on_text(update: Update, context: BotContext) -> None:
         await _submit_link(update, context, url)
         return
     await submit(update, context, _as_article(message, text))
+
+
+async def on_text_choice(update: Update, context: BotContext) -> None:
+    """The answer to "Read this as a new article?": read it, keep it as a note, or go on."""
+    query = update.callback_query
+    data = await pressed_button(update)
+    if query is None or data is None:
+        return
+    assert data.action is callbacks.Action.TEXT
+    chat_id, choice = chat_id_of(update), TextChoice(data.arg)
+    review = context.services.review
+    outcome = await run(review.answer_text, context.the_member, chat_id, data.claim_id, choice)
+    if isinstance(outcome, Stale):
+        await query.answer(outcome.reason)
+        return
+    await query.answer()
+    number = outcome.current.number if outcome.current is not None else None
+    await edit(context, chat_id, button_message_id(update), texts.text_answered(outcome, number))
+    if outcome.article is not None:
+        article = ArticleInput(text=outcome.article, source_kind="text")
+        url = article_url(outcome.article)
+        if url is not None:
+            await _submit_link(update, context, url)
+        else:
+            await submit(update, context, article)
+    elif outcome.current is not None:
+        await show_current(update, context, outcome.current)
 
 
 def _as_article(message: Message, text: str) -> ArticleInput:

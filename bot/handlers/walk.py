@@ -11,7 +11,17 @@ from telegram.constants import ParseMode
 from bot import callbacks, keyboards, texts
 from bot.context import BotContext
 from bot.handlers.common import button_message_id, chat_id_of, edit, pressed_button, reply, run
-from domain.walk import AwaitingSource, BadLink, ClaimCard, Notice, NotWaiting, Stale, Step
+from domain.walk import (
+    AwaitingSource,
+    BadLink,
+    ClaimCard,
+    Notice,
+    NotWaiting,
+    Resent,
+    Stale,
+    Step,
+    TextQuestion,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -94,13 +104,31 @@ async def on_button(update: Update, context: BotContext) -> None:
         await show_step(context, chat_id, outcome)
 
 
+async def show_current(
+    update: Update, context: BotContext, current: ClaimCard | AwaitingSource
+) -> None:
+    """The claim under review again: its card, or the verdict waiting for its source."""
+    if isinstance(current, AwaitingSource):
+        await reply(
+            update, texts.awaiting_source(current), keyboards.change_keyboard(current.claim_id)
+        )
+    else:
+        await show_card(context, chat_id_of(update), current)
+
+
 async def source_reply(update: Update, context: BotContext, text: str) -> bool:
-    """Treat a text as the owed source link. False when no source is owed."""
+    """A text while a claim waits: the owed source, or a question. False: read it as an article."""
     chat_id = chat_id_of(update)
     outcome = await run(context.services.review.give_source, context.the_member, chat_id, text)
     if isinstance(outcome, NotWaiting):
         return False
-    if isinstance(outcome, BadLink):
+    if isinstance(outcome, Resent):
+        await show_current(update, context, outcome.current)
+    elif isinstance(outcome, TextQuestion):
+        if outcome.resend is not None:
+            await show_current(update, context, outcome.resend)
+        await reply(update, texts.text_question(outcome), keyboards.text_question_keyboard(outcome))
+    elif isinstance(outcome, BadLink):
         await reply(update, texts.bad_link(outcome.reason, outcome.awaiting))
     elif isinstance(outcome, Stale):
         await reply(update, texts.escape_text(outcome.reason))
@@ -139,9 +167,5 @@ async def current_claim(update: Update, context: BotContext) -> None:
     current = await run(context.services.review.current, context.the_member, chat_id)
     if current is None:
         await reply(update, texts.NO_CURRENT_CLAIM)
-    elif isinstance(current, AwaitingSource):
-        await reply(
-            update, texts.awaiting_source(current), keyboards.change_keyboard(current.claim_id)
-        )
     else:
-        await show_card(context, chat_id, current)
+        await show_current(update, context, current)

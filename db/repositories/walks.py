@@ -30,7 +30,15 @@ class WalkRepository:
         walk = self.get(reviewer_id, chat_id)
         if walk is None:
             return None
-        return WalkState(walk.article_id, walk.claim_id, walk.pending_rating, walk.claim_message_id)
+        return WalkState(
+            walk.article_id,
+            walk.claim_id,
+            walk.pending_rating,
+            walk.claim_message_id,
+            walk.pending_text,
+            walk.pending_note,
+            walk.card_lost,
+        )
 
     def start(self, *, reviewer_id: int, chat_id: int, article_id: int, claim_id: int) -> None:
         """Point the reviewer's walk in this chat at a claim, replacing any earlier walk."""
@@ -39,6 +47,7 @@ class WalkRepository:
             walk = ReviewSession(reviewer_id=reviewer_id, chat_id=chat_id, article_id=article_id)
         walk.article_id, walk.claim_id = article_id, claim_id
         walk.claim_message_id, walk.pending_rating, walk.updated_at = None, None, utcnow()
+        walk.pending_text, walk.pending_note, walk.card_lost = None, None, False
         self._session.add(walk)
         self._session.flush()
 
@@ -81,6 +90,9 @@ class WalkRepository:
                 claim_id=to_claim_id,
                 pending_rating=None,
                 claim_message_id=None,
+                pending_text=None,
+                pending_note=None,
+                card_lost=False,
                 updated_at=utcnow(),
             )
         )
@@ -96,6 +108,56 @@ class WalkRepository:
             .values(pending_rating=None, updated_at=utcnow())
         )
         return bool(result.rowcount == 1)
+
+    def hold_text(self, *, reviewer_id: int, chat_id: int, text: str | None) -> None:
+        """Keep (or forget, with None) the text the reviewer has not yet said what to do with."""
+        self._session.exec(
+            update(ReviewSession)
+            .where(col(ReviewSession.reviewer_id) == reviewer_id)
+            .where(col(ReviewSession.chat_id) == chat_id)
+            .values(pending_text=text, card_lost=False, updated_at=utcnow())
+        )
+
+    def take_text(self, *, reviewer_id: int, chat_id: int, claim_id: int) -> str | None:
+        """The held text, taken once: a double tap on the question finds nothing the second time."""
+        walk = self.get(reviewer_id, chat_id)
+        if walk is None or walk.claim_id != claim_id or walk.pending_text is None:
+            return None
+        text = walk.pending_text
+        result = self._session.exec(
+            update(ReviewSession)
+            .where(col(ReviewSession.id) == walk.id)
+            .where(col(ReviewSession.pending_text) == text)
+            .values(pending_text=None, updated_at=utcnow())
+        )
+        return text if result.rowcount == 1 else None
+
+    def set_note(self, *, reviewer_id: int, chat_id: int, note: str | None) -> None:
+        self._session.exec(
+            update(ReviewSession)
+            .where(col(ReviewSession.reviewer_id) == reviewer_id)
+            .where(col(ReviewSession.chat_id) == chat_id)
+            .values(pending_note=note, updated_at=utcnow())
+        )
+
+    def mark_card_lost(self, *, reviewer_id: int, chat_id: int, claim_id: int) -> None:
+        """The claim's message never arrived; only while the walk is still on that claim."""
+        self._session.exec(
+            update(ReviewSession)
+            .where(col(ReviewSession.reviewer_id) == reviewer_id)
+            .where(col(ReviewSession.chat_id) == chat_id)
+            .where(col(ReviewSession.claim_id) == claim_id)
+            .values(card_lost=True)
+        )
+
+    def clear_card_lost(self, *, reviewer_id: int, chat_id: int) -> None:
+        self._session.exec(
+            update(ReviewSession)
+            .where(col(ReviewSession.reviewer_id) == reviewer_id)
+            .where(col(ReviewSession.chat_id) == chat_id)
+            .where(col(ReviewSession.card_lost).is_(True))
+            .values(card_lost=False)
+        )
 
     def end(self, reviewer_id: int, chat_id: int) -> None:
         walk = self.get(reviewer_id, chat_id)

@@ -85,7 +85,9 @@ async def test_full_review_of_an_article(bot: BotHarness) -> None:
     await bot.server.wait_for_message(
         ADMIN_ID, lambda m: m.message_id == card1.message_id and "Now send" in shown(m)
     )
-    complaint = await bot.reply_to(ADMIN_ID, "the BLS website", "not a usable link")
+    asked = await bot.reply_to(ADMIN_ID, "the BLS website", "waiting for its source link")
+    assert "Read this message as a new article?" in shown(asked)
+    complaint = await bot.reply_to(ADMIN_ID, "ftp://bls.gov", "not a usable link")
     assert "claim 1" in shown(complaint)
     bot.say(ADMIN_ID, SOURCE)
     logged = await bot.server.wait_for_message(

@@ -1,0 +1,41 @@
+"""The forgiving walk and richer verdicts: a pending text and note on the walk, a lost card,
+the number of claims an article held back, and a verdict's second and third sources
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-01 23:20:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("review_session") as batch:
+        batch.add_column(sa.Column("pending_text", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("pending_note", sa.Text(), nullable=True))
+        batch.add_column(
+            sa.Column("card_lost", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    with op.batch_alter_table("article") as batch:
+        batch.add_column(sa.Column("claims_found", sa.Integer(), nullable=True))
+    with op.batch_alter_table("verdict") as batch:
+        batch.add_column(sa.Column("more_sources", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("verdict") as batch:
+        batch.drop_column("more_sources")
+    with op.batch_alter_table("article") as batch:
+        batch.drop_column("claims_found")
+    with op.batch_alter_table("review_session") as batch:
+        batch.drop_column("card_lost")
+        batch.drop_column("pending_note")
+        batch.drop_column("pending_text")
