@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import pytest
 from sqlmodel import Session, col, select
 
@@ -9,6 +11,7 @@ from db.models import Article, Verdict
 from tests.bot.test_review_flow import JOBS_REPORT
 from tests.conftest import ADMIN_ID, BotHarness, shown
 
+T = TypeVar("T", Article, Verdict)
 STRAY = "Not sure about this one, need to call the mayor's office tomorrow."
 
 
@@ -18,7 +21,7 @@ def database_url(sqlite_url: str) -> str:
     return sqlite_url
 
 
-def _rows(bot: BotHarness, model: type) -> list:  # type: ignore[type-arg]
+def _rows(bot: BotHarness, model: type[T]) -> list[T]:
     engine = bot.application.bot_data["services"].db.engine
     with Session(engine) as session:
         return list(session.exec(select(model).order_by(col(model.id))).all())
