@@ -18,6 +18,7 @@ from telegram.ext import (
 )
 
 from bot.context import CONTEXT_TYPES, FactdeskApp, attach
+from bot.delivery import RetryingRateLimiter
 from bot.gate import gate
 from bot.handlers import articles, basics, disputes, export, queues, records, stats, team, walk
 from factdesk.config import Settings
@@ -54,7 +55,8 @@ def build_application(settings: Settings, shared: Services | None = None) -> Fac
         .token(settings.require_token())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.file_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(RetryingRateLimiter(AIORateLimiter(max_retries=3)))
+        .read_timeout(settings.factdesk_telegram_timeout)
         .concurrent_updates(True)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
         description="Allow fetching links that resolve to private or loopback addresses.",
     )
     factdesk_fetch_timeout: float = Field(default=15.0, gt=0)
+    factdesk_telegram_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds to wait for a Bot API answer before retrying."
+    )
     factdesk_log_level: str = Field(default="INFO")
     factdesk_poll_timeout: int = Field(
         default=10, ge=0, le=50, description="Long-poll timeout (s); also the longest stop wait."

@@ -7,9 +7,11 @@ from dataclasses import replace
 
 from telegram import Update
 from telegram.constants import ParseMode
+from telegram.error import NetworkError
 
 from bot import callbacks, keyboards, texts
 from bot.context import BotContext
+from bot.delivery import is_transient
 from bot.handlers.common import button_message_id, chat_id_of, edit, pressed_button, reply, run
 from domain.walk import (
     AwaitingSource,
@@ -29,19 +31,38 @@ QUEUE_DONE = "Thanks! /next gets you another claim."
 
 
 async def show_card(context: BotContext, chat_id: int, card: ClaimCard) -> None:
-    """Send a claim as its own message with the verdict buttons."""
-    await context.bot.send_message(
-        chat_id,
-        texts.claim_card(card),
-        parse_mode=ParseMode.HTML,
-        reply_markup=keyboards.verdict_keyboard(card),
-        disable_web_page_preview=True,
-    )
+    """Send a claim as its own message with the verdict buttons.
+
+    Transient failures were retried already (`bot.delivery`); if the card still did not go out,
+    the walk remembers it and the reviewer's next message gets the claim again.
+    """
+    try:
+        await context.bot.send_message(
+            chat_id,
+            texts.claim_card(card),
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboards.verdict_keyboard(card),
+            disable_web_page_preview=True,
+        )
+    except NetworkError as error:
+        if not is_transient(error) or context.member is None:
+            raise
+        logger.warning("claim %s: its card could not be sent (%s)", card.claim_id, error)
+        await run(context.services.review.card_lost, context.member, chat_id, card.claim_id)
 
 
 async def show_step(context: BotContext, chat_id: int, step: Step) -> None:
-    """Turn the finished claim's message into a log line, then move on."""
-    await edit(context, chat_id, step.recorded.message_id, texts.recorded(step.recorded))
+    """Turn the finished claim's message into a log line, then move on.
+
+    The verdict is stored whatever happens here; an old card that cannot be rewritten must not
+    keep the next claim from being shown.
+    """
+    try:
+        await edit(context, chat_id, step.recorded.message_id, texts.recorded(step.recorded))
+    except NetworkError as error:
+        if not is_transient(error):
+            raise
+        logger.warning("claim %s: its card was not updated (%s)", step.recorded.claim_id, error)
     if step.next_card is not None:
         await show_card(context, chat_id, step.next_card)
     elif step.summary is not None:

@@ -189,6 +189,7 @@ class _Fault:
     status: int
     retry_after: int | None
     times: int
+    hang: float | None = None
 
 
 @dataclass
@@ -517,15 +518,20 @@ class FakeBotApi:
         status: int = 502,
         retry_after: int | None = None,
         times: int = 1,
+        hang: float | None = None,
     ) -> None:
         """Make the next ``times`` calls of ``method`` fail.
 
         With ``retry_after`` the answer is Telegram's flood-control 429 (what PTB's
         ``AIORateLimiter`` retries); otherwise an error with ``status`` (502: Bad Gateway).
+        With ``hang`` the call gets no answer for that many seconds (longer than the bot's read
+        timeout: a timeout) and then a 504, and has no effect.
         """
         if retry_after is not None or status == 429:
             status, retry_after = 429, retry_after if retry_after is not None else 1
-        self._faults.setdefault(method, []).append(_Fault(status, retry_after, times))
+        if hang is not None:
+            status = 504
+        self._faults.setdefault(method, []).append(_Fault(status, retry_after, times, hang))
 
     # ------------------------------------------------------------------ user side
 
@@ -847,7 +853,7 @@ class FakeBotApi:
         params = await self._read_params(request)
         call = Call(method=method, params=params, at=arrived)
         try:
-            self._maybe_fail(method)
+            await self._maybe_fail(method)
             result = await self._dispatch(method, params)
         except BotApiError as error:
             call.status, call.error = error.status, error.description
@@ -908,7 +914,7 @@ class FakeBotApi:
         except ValueError:
             return value
 
-    def _maybe_fail(self, method: str) -> None:
+    async def _maybe_fail(self, method: str) -> None:
         faults = self._faults.get(method)
         if not faults:
             return
@@ -916,6 +922,8 @@ class FakeBotApi:
         fault.times -= 1
         if fault.times <= 0:
             faults.pop(0)
+        if fault.hang is not None:
+            await asyncio.sleep(fault.hang)
         if fault.status == 429:
             raise BotApiError(
                 429,
