@@ -32,6 +32,7 @@ COMMANDS = [
     BotCommand("claim", "The claim under review, or /claim <id>"),
     BotCommand("nosource", "Save Unverifiable without a link"),
     BotCommand("cancel", "Stop the current article"),
+    BotCommand("more", "The claims beyond an article's first ones"),
     BotCommand("export", "Export verdicts: /export csv|json|claimreview|html"),
     BotCommand("next", "Take the next claim from the queue"),
     BotCommand("queue", "Pending claims, oldest first"),
@@ -77,6 +78,7 @@ def _add_handlers(application: FactdeskApp) -> None:
     application.add_handler(CommandHandler("export", export.export))
     application.add_handler(CommandHandler("cancel", walk.cancel))
     application.add_handler(CommandHandler("nosource", walk.no_source))
+    application.add_handler(CommandHandler("more", walk.more))
     application.add_handler(CommandHandler("claim", records.claim))
     _add_team_handlers(application)
     application.add_handler(CallbackQueryHandler(walk.on_button))

@@ -13,6 +13,7 @@ from domain.walk import (
     AwaitingSource,
     Cancelled,
     ClaimCard,
+    MoreClaims,
     RecordedVerdict,
     Submission,
     TextAnswered,
@@ -43,6 +44,7 @@ HELP = (
     "/claim – show the claim you are on again (/claim &lt;id&gt;: any claim)\n"
     "/nosource – save an Unverifiable verdict without a link\n"
     "/cancel – stop the current article (its remaining claims stay pending)\n"
+    "/more – the claims an article had beyond the ones first offered\n"
     "\n<b>Team queue</b> (in a group, /next sends you to our private chat)\n"
     "/next – take the oldest free claim (locked for you for a while)\n"
     "/queue – pending claims, oldest first · /mine – your claims and verdicts\n"
@@ -116,8 +118,25 @@ def found_claims(submission: Submission) -> str:
         lines.append(f"Only the first {submission.truncated_at:,} characters were read.")
     count = submission.total
     noun = "claim" if count == 1 else "claims"
-    lines.append(f"📖 Reading… found {count} {noun} to check (article #{submission.article_id}).")
+    if submission.held_back:
+        lines.append(
+            f"📖 Reading… found {submission.found} claims, showing the {count} most "
+            f"check-worthy (article #{submission.article_id}); /more for the rest."
+        )
+    else:
+        lines.append(
+            f"📖 Reading… found {count} {noun} to check (article #{submission.article_id})."
+        )
     return "\n".join(lines)
+
+
+NOTHING_MORE = "No claims were held back: every claim found is already offered."
+
+
+def more_claims(more: MoreClaims) -> str:
+    where = "" if more.first is not None else "; they come after the current claim"
+    left = f" {more.left} more with /more." if more.left else ""
+    return f"➕ Added {more.added} claim(s) to article #{more.article_id}{where}.{left}"
 
 
 def claim_card(card: ClaimCard) -> str:

@@ -184,6 +184,30 @@ class Submission:
     first: ClaimCard | None
     abandoned: ArticleSummary | None = None
     truncated_at: int | None = None
+    found: int = 0  # check-worthy sentences found; more than `total` when the cap held some back
+
+    @property
+    def held_back(self) -> int:
+        return max(self.found - self.total, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class MoreClaims:
+    """/more: claims the cap held back, added to the article.
+
+    `first` is set when the walk was started on them; otherwise they follow the current claim.
+    """
+
+    article_id: int
+    added: int
+    left: int
+    first: ClaimCard | None
+
+
+def most_worthy(scores: list[float], cap: int) -> list[int]:
+    """The indices of the `cap` highest scores (earlier first on ties), in article order."""
+    ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))[:cap]
+    return sorted(ranked)
 
 
 @dataclass(frozen=True, slots=True)

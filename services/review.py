@@ -29,6 +29,7 @@ from domain.walk import (
     BadLink,
     Cancelled,
     ClaimCard,
+    MoreClaims,
     NotWaiting,
     RecordedVerdict,
     Resent,
@@ -42,11 +43,15 @@ from domain.walk import (
     WalkState,
     add_note,
     decide_advance,
+    most_worthy,
     refuse_turn,
     route_text,
 )
 from services.archive import ClaimArchive
 from services.verdicts import article_summary, notices_for, record_act
+
+#: Every check-worthy sentence is counted (the input is capped already); the cap offers the best.
+MAX_FOUND = 1_000_000
 
 
 class ReviewService:
@@ -73,8 +78,9 @@ class ReviewService:
         Extraction runs before the transaction opens: it is the slow part and needs no database.
         """
         readable = article.text[: self._max_chars]
-        extracted = extract_claims(readable, max_claims=self._max_claims)
-        rows = [(c.text, normalize_claim(c.text), c.score) for c in extracted]
+        found = extract_claims(readable, max_claims=MAX_FOUND)
+        offered = [found[i] for i in most_worthy([c.score for c in found], self._max_claims)]
+        rows = [(c.text, normalize_claim(c.text), c.score) for c in offered]
         truncated = self._max_chars if len(article.text) > self._max_chars else None
 
         def work(tx: UnitOfWork) -> Submission:
@@ -85,6 +91,7 @@ class ReviewService:
                 abandoned = article_summary(tx, previous.article_id)
             stored = tx.articles.add(article, submitted_by_id=member.reviewer_id, chat_id=chat_id)
             assert stored.id is not None
+            tx.articles.set_found(stored.id, len(found))
             claims = tx.claims.add_many(stored.id, rows)
             first = None
             if claims:
@@ -97,9 +104,63 @@ class ReviewService:
                 )
             elif previous is not None:
                 tx.walks.end(member.reviewer_id, chat_id)
-            return Submission(stored.id, len(rows), first, abandoned, truncated)
+            return Submission(stored.id, len(rows), first, abandoned, truncated, len(found))
 
         return self._db.run(work)
+
+    def more(self, member: Member, chat_id: int) -> MoreClaims | None:
+        """/more: the next claims the cap held back, from the article in review (or else the
+        reviewer's latest article in this chat that has some). None: nothing held back.
+
+        Extraction is deterministic, so the held-back claims are found again from the stored
+        text rather than stored unoffered (they would fill the queue).
+        """
+
+        def find(tx: UnitOfWork) -> tuple[int, str] | None:
+            walk = tx.walks.state(member.reviewer_id, chat_id)
+            if walk is not None and walk.claim_id is not None:
+                candidates = [a for a in [tx.articles.get(walk.article_id)] if a is not None]
+            else:
+                candidates = tx.articles.recent_of(reviewer_id=member.reviewer_id, chat_id=chat_id)
+            for article in candidates:
+                assert article.id is not None
+                if (article.claims_found or 0) > tx.claims.count_in_article(article.id):
+                    return article.id, article.text
+            return None
+
+        held = self._db.run(find, effect=False)
+        if held is None:
+            return None
+        article_id, text = held
+        found = extract_claims(text[: self._max_chars], max_claims=MAX_FOUND)
+
+        def add(tx: UnitOfWork) -> MoreClaims | None:
+            stored = tx.claims.of_article(article_id)
+            seen = {claim.text for claim in stored}
+            rest = [c for c in found if c.text not in seen]
+            if not rest:
+                return None
+            batch = [rest[i] for i in most_worthy([c.score for c in rest], self._max_claims)]
+            after = max((claim.position for claim in stored), default=-1) + 1
+            claims = tx.claims.add_many(
+                article_id,
+                [(c.text, normalize_claim(c.text), c.score) for c in batch],
+                first_position=after,
+            )
+            walk = tx.walks.state(member.reviewer_id, chat_id)
+            first = None
+            if walk is None or walk.claim_id is None:
+                total = tx.claims.count_in_article(article_id)
+                first = self._card(tx, claims[0], total)
+                tx.walks.start(
+                    reviewer_id=member.reviewer_id,
+                    chat_id=chat_id,
+                    article_id=article_id,
+                    claim_id=first.claim_id,
+                )
+            return MoreClaims(article_id, len(batch), len(rest) - len(batch), first)
+
+        return self._db.run(add)
 
     # the walk --------------------------------------------------------------------------------
 

@@ -190,3 +190,15 @@ async def current_claim(update: Update, context: BotContext) -> None:
         await reply(update, texts.NO_CURRENT_CLAIM)
     else:
         await show_current(update, context, current)
+
+
+async def more(update: Update, context: BotContext) -> None:
+    """/more: the claims the cap held back."""
+    chat_id = chat_id_of(update)
+    result = await run(context.services.review.more, context.the_member, chat_id)
+    if result is None:
+        await reply(update, texts.NOTHING_MORE)
+        return
+    await reply(update, texts.more_claims(result))
+    if result.first is not None:
+        await show_card(context, chat_id, result.first)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from db.models import Article
 from domain.walk import ArticleInput
@@ -27,3 +27,21 @@ class ArticleRepository:
 
     def get(self, article_id: int) -> Article | None:
         return self._session.get(Article, article_id)
+
+    def set_found(self, article_id: int, found: int) -> None:
+        row = self._session.get(Article, article_id)
+        if row is not None:
+            row.claims_found = found
+            self._session.add(row)
+            self._session.flush()
+
+    def recent_of(self, *, reviewer_id: int, chat_id: int, limit: int = 5) -> list[Article]:
+        """The reviewer's latest articles in a chat, newest first (for /more)."""
+        statement = (
+            select(Article)
+            .where(Article.submitted_by_id == reviewer_id)
+            .where(Article.chat_id == chat_id)
+            .order_by(col(Article.id).desc())
+            .limit(limit)
+        )
+        return list(self._session.exec(statement).all())

@@ -32,11 +32,14 @@ class ClaimRepository:
 
     # --- an article's claims -----------------------------------------------------------------
 
-    def add_many(self, article_id: int, claims: Sequence[tuple[str, str, float]]) -> list[Claim]:
-        """Store (text, normalized text, score) triples in article order."""
+    def add_many(
+        self, article_id: int, claims: Sequence[tuple[str, str, float]], *, first_position: int = 0
+    ) -> list[Claim]:
+        """Store (text, normalized text, score) triples in article order (after `first_position`
+        when /more adds claims the cap held back)."""
         rows = [
             Claim(article_id=article_id, position=i, text=text, normalized_text=norm, score=score)
-            for i, (text, norm, score) in enumerate(claims)
+            for i, (text, norm, score) in enumerate(claims, start=first_position)
         ]
         self._session.add_all(rows)
         self._session.flush()

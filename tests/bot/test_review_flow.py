@@ -239,7 +239,7 @@ async def test_huge_document_is_read_in_part_and_said_so(bot: BotHarness) -> Non
     progress = await bot.server.wait_for_message(
         ADMIN_ID, lambda m: "Only the first 200,000 characters" in shown(m), timeout=30
     )
-    assert "found 15 claims" in shown(progress)
+    assert "showing the 15 most check-worthy" in shown(progress) and "/more" in shown(progress)
     card = await bot.card(ADMIN_ID, 1)
     assert "Claim 1 of 15" in shown(card)
 
