@@ -84,6 +84,9 @@ def _add_handlers(application: FactdeskApp) -> None:
     application.add_handler(CallbackQueryHandler(walk.on_button))
     application.add_handler(MessageHandler(filters.COMMAND, basics.unknown_command))
     private = filters.ChatType.PRIVATE  # claims are never reviewed in a group
+    application.add_handler(
+        MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, disputes.on_reply)
+    )
     application.add_handler(MessageHandler(filters.Document.ALL & private, articles.on_document))
     application.add_handler(
         MessageHandler(

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from html import escape
 
 from bot.texts import open_lines
 from domain.archived import ArchivedVerdict
 from domain.disputes import Dispute, Settled, Undone
+from domain.ids import parse_id
 from domain.queue import Assigned, Mine, QueuePage
 from domain.records import STATUS_WORDS, ArticleProgress, ClaimRecord
 from domain.stats import Stats
 from domain.team import MemberRow
-from domain.verdicts import VerdictKind
+from domain.verdicts import Rating, VerdictKind
 
 ADMINS_ONLY = "Only the desk's admins can do that."
 ADMINS_ONLY_SHORT = "Only admins can do that."
@@ -143,10 +145,34 @@ def dispute(item: Dispute) -> str:
 
 
 def settled(result: Settled, by: str) -> str:
+    why = f"\nWhy: {_clip(result.reason, 500)}" if result.reason else ""
     return (
         f"⚖️ <b>Claim #{result.claim_id} settled: {result.rating.label}</b> "
         f"(by {escape(by, quote=False)})\n<blockquote>{_clip(result.text, 1500)}</blockquote>"
+        f"{why}"
     )
+
+
+def settling(claim_id: int, rating: Rating) -> str:
+    """The dispute's message once the admin chose: it waits for the reason."""
+    return f"⚖️ Claim #{claim_id}: settling as {rating.label}, waiting for the reason."
+
+
+def settle_reason(claim_id: int, rating: Rating) -> str:
+    """The question whose reply settles the claim; `reason_asked_for` reads the claim back."""
+    return (
+        f"⚖️ Why is claim #{claim_id} {rating.label}? "
+        "Reply to this message with the reason, in a sentence or two."
+    )
+
+
+_REASON_ASKED = re.compile(r"^⚖️ Why is claim #(\d{1,19}) ")
+
+
+def reason_asked_for(text: str | None) -> int | None:
+    """The claim a `settle_reason` question is about, or None for any other message."""
+    match = _REASON_ASKED.match(text or "")
+    return parse_id(match.group(1)) if match else None
 
 
 def undone(result: Undone) -> str:
@@ -178,8 +204,11 @@ def claim_record(record: ClaimRecord, *, with_history: bool) -> str:
         f"<blockquote>{_clip(record.text, 2000)}</blockquote>",
     ]
     if record.final is not None:
-        source = f" — {escape(record.final_source)}" if record.final_source else ""
+        links = [url for url in (record.final_source, *record.final_more_sources) if url]
+        source = f" — {escape(', '.join(links))}" if links else ""
         lines.append(f"Final verdict: <b>{record.final.label}</b>{source}")
+        if record.final_note:
+            lines.append(f"📝 <i>{_clip(record.final_note, 500)}</i>")
     if record.hidden:
         lines.append("🙈 Ratings are hidden until the blind review of this claim is complete.")
     if with_history:

@@ -190,6 +190,22 @@ class ReviewSession(SQLModel, table=True):
     updated_at: datetime = _timestamp()
 
 
+class PendingSettlement(SQLModel, table=True):
+    """An admin chose a dispute's verdict and was asked why: their reply to the question is the
+    reason, and settles the claim. `message_id` is the dispute's message, marked when settled."""
+
+    __tablename__ = "pending_settlement"
+    __table_args__ = (UniqueConstraint("chat_id", "reviewer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    reviewer_id: int = Field(foreign_key="reviewer.id")
+    claim_id: int = Field(foreign_key="claim.id")
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    rating: Rating = Field(sa_column=Column(StrEnumType(Rating), nullable=False))
+    created_at: datetime = _timestamp()
+
+
 class Invite(SQLModel, table=True):
     """A one-time deep-link code an admin hands to a new reviewer."""
 

@@ -33,6 +33,7 @@ from db.repositories.claims import ClaimRepository
 from db.repositories.exports import ExportRepository
 from db.repositories.invites import InviteRepository
 from db.repositories.reviewers import ReviewerRepository
+from db.repositories.settlements import SettlementRepository
 from db.repositories.updates import UpdateRepository
 from db.repositories.verdicts import VerdictRepository
 from db.repositories.walks import WalkRepository
@@ -73,6 +74,7 @@ class UnitOfWork:
         self.exports = ExportRepository(session)
         self.archive = ArchiveRepository(session)
         self.updates = UpdateRepository(session)
+        self.settlements = SettlementRepository(session)
 
 
 class Database:

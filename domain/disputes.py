@@ -14,6 +14,13 @@ from domain.walk import Notice
 ADMINS_ONLY = "Only the desk's admins settle disputes."
 NO_SUCH_CLAIM = "There is no such claim."
 NOT_DISPUTED = "This claim is not disputed (any more)."
+OWN_DISPUTE = "You cast one of its verdicts: another admin settles this dispute."
+MAX_REASON_CHARS = 500
+
+
+def may_settle(*, cast_a_verdict: bool, admins: int) -> bool:
+    """An admin does not judge their own dispute, unless there is no other admin to ask."""
+    return not cast_a_verdict or admins <= 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +44,16 @@ class Settled:
     text: str
     rating: Rating
     notices: tuple[Notice, ...]
+    reason: str | None = None
+    message_id: int | None = None  # the dispute's message, to mark settled
+
+
+@dataclass(frozen=True, slots=True)
+class SettleAsked:
+    """The admin chose the verdict; the reason comes as a reply to the question."""
+
+    claim_id: int
+    rating: Rating
 
 
 @dataclass(frozen=True, slots=True)

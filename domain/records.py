@@ -39,6 +39,8 @@ class ClaimRecord:
     final_source: str | None
     events: list[Event]
     hidden: bool  # ratings withheld: blind review still open for this member
+    final_more_sources: tuple[str, ...] = ()
+    final_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,16 +68,23 @@ def verdict_event(
     retracts_id: int | None,
     retracted: bool,
     hidden: bool,
+    more_sources: tuple[str, ...] = (),
+    note: str | None = None,
 ) -> str:
-    """One verdict row in words, saying plainly when it is history rather than a verdict."""
+    """One verdict row in words, saying plainly when it is history rather than a verdict.
+
+    Its sources (up to three) and its note (why; a settlement's reason) go with it, unless the
+    ratings are hidden from this member."""
     label = "a verdict" if hidden else rating.label
-    source = f" — {source_url}" if source_url and not hidden else ""
+    links = [url for url in (source_url, *more_sources) if url]
+    source = f" — {', '.join(links)}" if links and not hidden else ""
+    why = f" · why: {note}" if note and not hidden else ""
     if kind is VerdictKind.RETRACTION:
         return f"retracted {label} (verdict #{retracts_id})"
     what = {
-        VerdictKind.REVIEW: f"rated {label}{source}",
-        VerdictKind.SETTLEMENT: f"settled the dispute: {label}",
-        VerdictKind.IMPORT: f"imported {label}{source}",
+        VerdictKind.REVIEW: f"rated {label}{source}{why}",
+        VerdictKind.SETTLEMENT: f"settled the dispute: {label}{why}",
+        VerdictKind.IMPORT: f"imported {label}{source}{why}",
     }[kind]
     if standing:
         return what

@@ -16,6 +16,7 @@ _URL_IN_TEXT = re.compile(r"<?((?:https?://|www\.)[^\s<>\"']+)", re.IGNORECASE)
 # What people put around a link: "Source: …", "see … (page 3)", "via …", a closing bracket.
 _TRAILING = ".,;:!?)]}»”’'\""
 _LABEL = re.compile(r"^\s*(?:sources?|see(?: also)?|via|ref(?:erence)?s?|link)\s*[:\-–—]?\s*", re.I)
+_CONNECTIVE = re.compile(r"^(?:(?:and|or|&|\+)\b\s*|[,;.]\s*)+", re.I)
 MAX_SOURCES = 3
 # A few words beside the links are a note on the verdict ("the report revises the figure").
 NOTE_MIN_WORDS = 3
@@ -80,6 +81,7 @@ def source_reply(text: str) -> SourceReply | None:
     rest = _URL_IN_TEXT.sub(" ", text)
     rest = " ".join(_LABEL.sub("", part) for part in re.split(r"[\n;]+", rest))
     rest = " ".join(rest.replace("()", " ").split()).strip(" ,;:-–—")
+    rest = _CONNECTIVE.sub("", rest).strip(" ,;:-–—")
     words = [w for w in re.split(r"\W+", rest) if w]
     note = rest[:MAX_NOTE_CHARS] if len(words) >= NOTE_MIN_WORDS else None
     return SourceReply(tuple(links[:MAX_SOURCES]), note)

@@ -65,6 +65,8 @@ class RecordService:
                 kind=v.kind,
                 rating=v.rating,
                 source_url=v.source_url,
+                more_sources=tuple((v.more_sources or "").splitlines()),
+                note=v.note,
                 standing=v.standing,
                 retracts_id=v.retracts_id,
                 retracted=v.id in retracted,
@@ -85,6 +87,10 @@ class RecordService:
             final_source=final_row.source_url if final_row else None,
             events=events,
             hidden=hidden,
+            final_more_sources=tuple(
+                (final_row.more_sources or "").splitlines() if final_row else ()
+            ),
+            final_note=final_row.note if final_row else None,
         )
 
     def article(self, member: Member, article_id: int) -> ArticleProgress | None:

@@ -75,7 +75,10 @@ class Services:
             ),
             queue=QueueService(db, review, lock_minutes=settings.factdesk_lock_minutes),
             disputes=DisputeService(
-                db, reviews_required=required, undo_minutes=settings.factdesk_undo_minutes
+                db,
+                reviews_required=required,
+                undo_minutes=settings.factdesk_undo_minutes,
+                admins=len(settings.factdesk_admins),
             ),
             records=RecordService(db, reviews_required=required),
             stats=StatsService(db),

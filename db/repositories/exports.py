@@ -24,7 +24,10 @@ class ExportRepository:
         row: Any
         for row in self._session.connection().execute(statement):
             *values, kind, standing, retracted = row
-            (vid, cid, claim, rating, source, reviewer, created, aid, title, url, note) = values
+            (vid, cid, claim, rating, source, reviewer, created, aid, title, url, note) = values[
+                :11
+            ]
+            more = values[11]
             yield ExportRecord(
                 vid,
                 cid,
@@ -38,6 +41,7 @@ class ExportRepository:
                 title,
                 url,
                 note,
+                tuple(more.splitlines()) if more else (),
             )
 
 
@@ -58,6 +62,7 @@ def _statement(filters: VerdictFilter) -> Select[*tuple[Any, ...]]:
             col(Article.title),
             func.coalesce(col(Article.url), col(Claim.appearance_url)),
             col(Verdict.note),
+            col(Verdict.more_sources),
             col(Verdict.kind),
             col(Verdict.standing),
             retracted if filters.include_history else false(),

@@ -18,8 +18,10 @@ True          5
 
 "Not a claim" is not a review of a claim, so it is left out. ``url`` (the page of the fact-check)
 is the reviewer's source link; a verdict without one points at the desk's site with the claim's
-id as a fragment. ``author`` is the desk (FACTDESK_ORG_NAME / FACTDESK_ORG_URL); verdicts imported
-from another fact-checker keep that fact-checker as their author.
+id as a fragment. The verdict's note, when it has one, is the ``reviewBody``; its source links
+(up to three) are the ``citation``s. ``author`` is the desk (FACTDESK_ORG_NAME /
+FACTDESK_ORG_URL); verdicts imported from another fact-checker keep that fact-checker as their
+author.
 """
 
 from __future__ import annotations
@@ -63,10 +65,11 @@ def claimreview_object(record: ExportRecord, org: Organization) -> dict[str, Any
     item: dict[str, Any] = {"@type": "Claim"}
     if record.appearance_url:
         item["appearance"] = {"@type": "CreativeWork", "url": record.appearance_url}
-    return {
+    placeholder = f"{org.url.rstrip('/')}/#claim-"
+    review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": record.source_url or f"{org.url.rstrip('/')}/#claim-{record.claim_id}",
+        "url": record.source_url or f"{placeholder}{record.claim_id}",
         "claimReviewed": record.claim,
         "datePublished": record.created_at.date().isoformat(),
         "author": author,
@@ -79,6 +82,13 @@ def claimreview_object(record: ExportRecord, org: Organization) -> dict[str, Any
         },
         "itemReviewed": item,
     }
+    if record.note:
+        review["reviewBody"] = record.note
+    # The desk's "no source" anchor, read back by an import as a source, is no evidence.
+    cited = [url for url in record.sources if not url.startswith(placeholder)]
+    if cited:
+        review["citation"] = [{"@type": "CreativeWork", "url": url} for url in cited]
+    return review
 
 
 def write_claimreview(records: Iterable[ExportRecord], stream: TextIO, org: Organization) -> int:

@@ -45,6 +45,7 @@ th,td{border-bottom:1px solid #ddd;padding:.35em .5em;text-align:left;vertical-a
 th{background:#fafafa;position:sticky;top:0}
 .tag{color:#fff;border-radius:4px;padding:0 .4em;white-space:nowrap}
 td.when{white-space:nowrap;color:#555}
+td .note{color:#444;font-style:italic;margin-top:.2em}
 """
 
 
@@ -89,6 +90,13 @@ def _link(url: str | None, text: str | None = None) -> str:
     return f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer">{label}</a>'
 
 
+def _sources(record: ExportRecord) -> str:
+    """The verdict's links, one a line, and its note (why) under them."""
+    links = "<br>".join(_link(url) for url in record.sources)
+    note = f'<div class="note">{escape(record.note)}</div>' if record.note else ""
+    return links + note
+
+
 def _history(record: ExportRecord) -> str:
     return f" <em>({escape(record.kind.value)})</em>" if record.kind.is_history else ""
 
@@ -104,7 +112,7 @@ def _row(record: ExportRecord, rating: Rating) -> str:
         f"<tr><td>{record.claim_id}</td><td>{escape(record.claim)}</td>"
         f'<td><span class="tag" style="background:{COLOURS[rating]}">'
         f"{escape(rating.label)}</span>{_history(record)}</td>"
-        f"<td>{_link(record.source_url)}</td><td>{escape(record.reviewer or '')}</td>"
+        f"<td>{_sources(record)}</td><td>{escape(record.reviewer or '')}</td>"
         f'<td class="when">{record.created_at.date().isoformat()}</td><td>{article}</td></tr>\n'
     )
 

@@ -65,3 +65,9 @@ class ExportRecord:
     article_title: str | None
     appearance_url: str | None
     note: str | None
+    more_sources: tuple[str, ...] = ()  # the verdict's second and third source links
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every source link of the verdict, the first one (`source_url`) first."""
+        return ((self.source_url,) if self.source_url else ()) + self.more_sources

@@ -4,6 +4,8 @@ Both carry a `kind` per row: the verdict's own kind (review, settlement, import)
 export that asked for history, what made it history (retraction, retracted, superseded). Both
 carry the columns `factdesk import` reads back (claim, verdict, source, reviewer, reviewed_at
 as the date, article_url as where the claim appeared), so an export is also an archive to import.
+A verdict's note (why) and its second and third source links follow in `note` and
+`more_sources` (space-separated; JSON: `sources`, every link).
 
 CSV files are opened in spreadsheets, which run a cell that starts with `=`, `+`, `-` or `@` (or a
 tab or carriage return before one) as a formula: a claim such as `=HYPERLINK(…)` would become a
@@ -33,6 +35,8 @@ CSV_COLUMNS = (
     "claim_id",
     "verdict_id",
     "kind",
+    "note",
+    "more_sources",
 )
 
 
@@ -63,6 +67,8 @@ def write_csv(records: Iterable[ExportRecord], stream: TextIO) -> int:
                 record.claim_id,
                 record.verdict_id,
                 record.kind.value,
+                spreadsheet_safe(record.note or ""),
+                spreadsheet_safe(" ".join(record.more_sources)),
             )
         )
         count += 1
@@ -75,6 +81,8 @@ def json_object(record: ExportRecord) -> dict[str, Any]:
         "verdict": Rating(record.rating).label,
         "rating": record.rating,
         "source": record.source_url,
+        "sources": list(record.sources),
+        "note": record.note,
         "reviewer": record.reviewer,
         "reviewed_at": record.created_at.isoformat(timespec="seconds"),
         "kind": record.kind.value,

@@ -233,12 +233,17 @@ async def test_blind_second_review_agreeing_disagreeing_and_settled(bot_with: Bo
     )
     assert _claims(bot)[1].status == "disputed"
     bot.press(ADMIN_ID, dispute, "Mostly true")
-    await bot.server.wait_for_message(
-        ADMIN_ID, lambda m: m.message_id == dispute.message_id and "settled" in shown(m)
+    question = await bot.server.wait_for_message(ADMIN_ID, lambda m: "Reply to this" in shown(m))
+    assert "settling as Mostly true" in shown(bot.server.messages[(ADMIN_ID, dispute.message_id)])
+    assert _claims(bot)[1].status == "disputed"  # not before the reason
+    bot.say(
+        ADMIN_ID, "The figure is right, the trend is not.", reply_to_message_id=question.message_id
     )
+    await bot.server.wait_for_message(ADMIN_ID, lambda m: "settled: Mostly true" in shown(m))
     assert _claims(bot)[1].status == "checked"
     settlement = _verdicts(bot)[-1]
     assert (settlement.kind, settlement.rating) == ("settlement", "mostly_true")
+    assert settlement.note == "The figure is right, the trend is not."
     await bot.reply_to(ADMIN_ID, "/disputed", "No disputed claims")
     stats = await bot.reply_to(ADMIN_ID, "/stats all", "Desk statistics")
     assert "Agreement between reviewers: 50% of 2 claim(s)" in shown(stats)

@@ -20,6 +20,7 @@ from domain.links import (
     check_source_link,
     is_public_address,
 )
+from domain.source_links import SourceReply, source_reply
 from tests.support.botapi import FakeBotApi
 
 ARTICLE_HTML = """<html><head><title>Jobs report: 175,000 added</title></head><body>
@@ -279,3 +280,39 @@ async def test_https_sends_the_original_name_as_sni_to_the_pinned_address(tmp_pa
         await server.wait_closed()
     assert names == ["news.test"]
     assert network.connects == [_PUBLIC]
+
+
+@pytest.mark.parametrize(
+    ("reply", "links", "note"),
+    [
+        ("Source: https://bls.gov/x.htm", ("https://bls.gov/x.htm",), None),
+        ("see https://bls.gov/report.pdf (page 3)", ("https://bls.gov/report.pdf",), None),
+        ("(https://bls.gov/x).", ("https://bls.gov/x",), None),
+        ("bls.gov/x", ("https://bls.gov/x",), None),
+        (
+            "sources: www.bls.gov/a, https://b.org/2.",
+            ("https://www.bls.gov/a", "https://b.org/2"),
+            None,
+        ),
+        (
+            "https://a.org/1 https://b.org/2 https://c.org/3 https://d.org/4",
+            ("https://a.org/1", "https://b.org/2", "https://c.org/3"),
+            None,
+        ),
+        (
+            "https://a.org/x and https://a.org/x - the agency revised the figure",
+            ("https://a.org/x",),
+            "the agency revised the figure",
+        ),
+    ],
+)
+def test_links_are_taken_out_of_a_sentence(
+    reply: str, links: tuple[str, ...], note: str | None
+) -> None:
+    assert source_reply(reply) == SourceReply(links, note)
+
+
+def test_a_sentence_without_a_link_is_not_a_source_and_a_bad_single_link_says_why() -> None:
+    assert source_reply("the BLS website") is None
+    with pytest.raises(LinkError, match="http"):
+        source_reply("ftp://bls.gov/x")

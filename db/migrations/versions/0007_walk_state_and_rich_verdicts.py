@@ -1,5 +1,6 @@
 """The forgiving walk and richer verdicts: a pending text and note on the walk, a lost card,
-the number of claims an article held back, and a verdict's second and third sources
+the number of claims an article held back, a verdict's second and third sources, and the
+settlements waiting for their reason
 
 Revision ID: 0007
 Revises: 0006
@@ -28,9 +29,24 @@ def upgrade() -> None:
         batch.add_column(sa.Column("claims_found", sa.Integer(), nullable=True))
     with op.batch_alter_table("verdict") as batch:
         batch.add_column(sa.Column("more_sources", sa.Text(), nullable=True))
+    op.create_table(
+        "pending_settlement",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("chat_id", sa.BigInteger(), nullable=False),
+        sa.Column("reviewer_id", sa.Integer(), nullable=False),
+        sa.Column("claim_id", sa.Integer(), nullable=False),
+        sa.Column("message_id", sa.BigInteger(), nullable=True),
+        sa.Column("rating", sa.String(length=16), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["claim_id"], ["claim.id"]),
+        sa.ForeignKeyConstraint(["reviewer_id"], ["reviewer.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("chat_id", "reviewer_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("pending_settlement")
     with op.batch_alter_table("verdict") as batch:
         batch.drop_column("more_sources")
     with op.batch_alter_table("article") as batch:
