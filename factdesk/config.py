@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     )
     factdesk_fetch_timeout: float = Field(default=15.0, gt=0)
     factdesk_log_level: str = Field(default="INFO")
+    factdesk_rate_limit: bool = Field(
+        default=True,
+        description="Keep to Telegram's flood limits (PTB's AIORateLimiter); off only for a "
+        "self-hosted Bot API server without limits, or to benchmark the bot itself.",
+    )
     factdesk_poll_timeout: int = Field(
         default=10, ge=0, le=50, description="Long-poll timeout (s); also the longest stop wait."
     )
