@@ -56,7 +56,7 @@ def build_application(settings: Settings, shared: Services | None = None) -> Fac
         .token(settings.require_token())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.file_url)
-        .rate_limiter(RetryingRateLimiter(AIORateLimiter(max_retries=3)))
+        .rate_limiter(RetryingRateLimiter(_rate_limiter(settings)))
         .read_timeout(settings.factdesk_telegram_timeout)
         .concurrent_updates(True)
         .post_init(_post_init)
@@ -69,6 +69,14 @@ def build_application(settings: Settings, shared: Services | None = None) -> Fac
     if application.job_queue is not None:
         application.job_queue.run_repeating(basics.prune_updates, interval=3600, first=60)
     return application
+
+
+def _rate_limiter(settings: Settings) -> AIORateLimiter:
+    """Telegram's limits (30 messages a second, 20 a minute per group); with
+    FACTDESK_RATE_LIMIT=false no throttling, but a 429 from the server is still waited out."""
+    if settings.factdesk_rate_limit:
+        return AIORateLimiter(max_retries=3)
+    return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
 
 
 def _add_handlers(application: FactdeskApp) -> None:

@@ -1,8 +1,9 @@
 """The webhook server: Telegram's updates in, and /healthz for the proxy and the orchestrator.
 
 PTB's built-in webhook server has no room for other routes, so this follows PTB's
-`customwebhookbot/starlettebot.py`: a small Starlette app under uvicorn puts each update on
-`application.update_queue`, and the Application runs without its Updater doing the serving.
+`customwebhookbot/starlettebot.py`: a small Starlette app under uvicorn hands each update to
+`application.process_update` and answers Telegram only once it is handled; the Application runs
+without its Updater doing the serving.
 
 Security defaults, because the webhook is the bot's front door (a POST claiming to be an admin
 is otherwise obeyed):
@@ -119,7 +120,9 @@ def build_web_app(
         except (ValueError, TypeError, KeyError, AttributeError):
             return Response(status_code=HTTPStatus.BAD_REQUEST)
         state.last_update = time.time()
-        await application.update_queue.put(update)
+        # Answered once handled: Telegram sends an update again until it gets its 200, so a
+        # bot that dies mid-update loses nothing (and the database keeps each effect once).
+        await application.process_update(update)
         return Response()
 
     async def healthz(_: Request) -> JSONResponse:

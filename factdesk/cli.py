@@ -117,16 +117,21 @@ async def _token_accepted(settings: Settings, token: str) -> bool:
 
 def _serve(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
     """Long polling, or the webhook server (with /healthz) when FACTDESK_WEBHOOK_URL is set."""
+    import asyncio
+
     from bot.app import ALLOWED_UPDATES
+    from bot.polling import serve_polling
     from bot.webhook import run_webhook
 
     if settings.factdesk_webhook_url:
         run_webhook(application, settings)
     else:
-        application.run_polling(
-            allowed_updates=ALLOWED_UPDATES,
-            drop_pending_updates=False,
-            timeout=settings.factdesk_poll_timeout,
+        asyncio.run(
+            serve_polling(
+                application,
+                poll_timeout=settings.factdesk_poll_timeout,
+                allowed_updates=ALLOWED_UPDATES,
+            )
         )
 
 

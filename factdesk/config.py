@@ -73,6 +73,11 @@ class Settings(BaseSettings):
         default=5.0, gt=0, description="Seconds to wait for a Bot API answer before retrying."
     )
     factdesk_log_level: str = Field(default="INFO")
+    factdesk_rate_limit: bool = Field(
+        default=True,
+        description="Keep to Telegram's flood limits (PTB's AIORateLimiter); off only for a "
+        "self-hosted Bot API server without limits, or to benchmark the bot itself.",
+    )
     factdesk_poll_timeout: int = Field(
         default=10, ge=0, le=50, description="Long-poll timeout (s); also the longest stop wait."
     )

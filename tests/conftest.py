@@ -11,6 +11,7 @@ os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 os.environ.setdefault("no_proxy", "127.0.0.1,localhost")
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,8 +22,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from bot.app import build_application, services_of
+from bot.app import ALLOWED_UPDATES, build_application, services_of
 from bot.context import FactdeskApp
+from bot.polling import ConfirmingPoller
 from db.engine import make_engine
 from db.migrate import upgrade
 from factdesk.config import Settings
@@ -161,19 +163,30 @@ class BotHarness:
         return self.server.press_button(user_id, current, self.button(message, label))
 
 
+_POLLING: dict[int, tuple[asyncio.Task[None], asyncio.Event]] = {}
+
+
 async def _start(application: FactdeskApp) -> None:
+    """Start the bot as `factdesk run` does: the confirming long poll of `bot.polling`."""
     await application.initialize()
     if application.post_init:
         await application.post_init(application)
     await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
+    stop = asyncio.Event()
+    poller = ConfirmingPoller(application, timeout=1, allowed_updates=ALLOWED_UPDATES)
+    _POLLING[id(application)] = (asyncio.create_task(poller.run(stop)), stop)
+
+
+async def stop_polling(application: FactdeskApp) -> None:
+    """Stop fetching updates (the handlers in hand finish), as a process does on SIGTERM."""
+    task, stop = _POLLING.pop(id(application), (None, None))
+    if task is not None and stop is not None:
+        stop.set()
+        await task
 
 
 async def _stop(application: FactdeskApp) -> None:
-    assert application.updater is not None
-    if application.updater.running:
-        await application.updater.stop()
+    await stop_polling(application)
     if application.running:
         await application.stop()
     await application.shutdown()

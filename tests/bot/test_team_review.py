@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Assignment, Claim, Invite, Verdict, utcnow
 from tests.bot.test_review_flow import JOBS_REPORT, SOURCE
-from tests.conftest import ADMIN_ID, BotHarness, shown
+from tests.conftest import ADMIN_ID, BotHarness, shown, stop_polling
 from tests.support.botapi import Call, SentMessage
 
 BotWith = Callable[..., Awaitable[BotHarness]]
@@ -315,8 +315,7 @@ async def test_cancel_marks_the_card_it_stopped_on(bot: BotHarness) -> None:
 async def test_the_admin_list_in_the_settings_is_authoritative(bot_with: BotWith) -> None:
     desk = await bot_with()
     await desk.reply_to(ADMIN_ID, "/team", "The desk")  # an admin today, stored as one
-    assert desk.application.updater is not None
-    await desk.application.updater.stop()  # the next start has another admin list
+    await stop_polling(desk.application)  # the next start has another admin list
     await desk.application.stop()
     later = await bot_with(factdesk_admins="4242")
     await later.reply_to(ADMIN_ID, "/team", "Only the desk's admins")
