@@ -13,6 +13,7 @@ from domain.walk import (
     AwaitingSource,
     Cancelled,
     ClaimCard,
+    DisputeAlert,
     MoreClaims,
     RecordedVerdict,
     Submission,
@@ -208,6 +209,19 @@ def text_answered(answered: TextAnswered, number: int | None) -> str:
     if answered.choice is TextChoice.NOTE:
         return f"📝 Kept as a note on claim {number}."
     return f"↩️ Back to claim {number}."
+
+
+def new_dispute(alert: DisputeAlert) -> str:
+    return (
+        f"⚖️ Claim #{alert.claim_id} is disputed: its reviewers disagree.\n"
+        f"<blockquote>{escape_text(_clip(alert.text, 300))}</blockquote>\n"
+        "/disputed to settle it."
+    )
+
+
+def new_member(name: str, username: str | None, telegram_id: int) -> str:
+    handle = f" @{escape_text(username)}" if username else ""
+    return f"👋 {escape_text(name)}{handle} (id {telegram_id}) joined the desk with an invite link."
 
 
 def note_line(note: str | None) -> str:

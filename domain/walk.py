@@ -87,6 +87,14 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
+class DisputeAlert:
+    """A verdict just made its claim disputed: the admins hear about it."""
+
+    claim_id: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     """The walk moved on: what was recorded, then the next claim or the end of the article.
 
@@ -98,6 +106,7 @@ class Step:
     summary: ArticleSummary | None
     from_queue: bool = False
     notices: tuple[Notice, ...] = ()
+    dispute: DisputeAlert | None = None
 
 
 @dataclass(frozen=True, slots=True)

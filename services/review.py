@@ -17,7 +17,7 @@ from domain.extraction import extract_claims
 from domain.normalize import normalize_claim
 from domain.queue import AssignmentOutcome
 from domain.source_links import LinkError, SourceReply, article_url, source_reply
-from domain.verdicts import Rating, VerdictKind
+from domain.verdicts import ClaimStatus, Rating, VerdictKind
 from domain.walk import (
     ALREADY_WAITING,
     LOCKED,
@@ -29,6 +29,7 @@ from domain.walk import (
     BadLink,
     Cancelled,
     ClaimCard,
+    DisputeAlert,
     MoreClaims,
     NotWaiting,
     RecordedVerdict,
@@ -509,7 +510,10 @@ class ReviewService:
             next_card = self._card(tx, following, recorded.total)
         summary = article_summary(tx, claim.article_id) if advance.shows_summary else None
         notices = notices_for(tx, change, None if from_queue else member.reviewer_id)
-        return Step(recorded, next_card, summary, from_queue, notices)
+        dispute = None
+        if change is not None and change.after is ClaimStatus.DISPUTED:
+            dispute = DisputeAlert(claim_id, claim.text) if change.before != change.after else None
+        return Step(recorded, next_card, summary, from_queue, notices, dispute)
 
     def _card(self, tx: UnitOfWork, claim: Claim, total: int) -> ClaimCard:
         """A claim ready to show, matched against the archive at the moment it is shown.

@@ -9,6 +9,7 @@ from telegram import Update
 from bot import team_texts, texts
 from bot.context import BotContext
 from bot.handlers import queues, walk
+from bot.handlers.alerts import tell_admins
 from bot.handlers.common import admin_or_refuse, person, reply, run
 from domain.ids import parse_id
 from domain.team import InviteRefused, NotAllowed
@@ -39,6 +40,12 @@ async def start(update: Update, context: BotContext) -> None:
         await reply(update, result.reason)
         return
     await reply(update, team_texts.joined(result.name, result.already_member))
+    if not result.already_member:
+        await tell_admins(
+            context,
+            texts.new_member(who.name, who.username, who.telegram_id),
+            besides=who.telegram_id,
+        )
 
 
 async def invite(update: Update, context: BotContext) -> None:

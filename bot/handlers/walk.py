@@ -12,6 +12,7 @@ from telegram.error import NetworkError
 from bot import callbacks, keyboards, texts
 from bot.context import BotContext
 from bot.delivery import is_transient
+from bot.handlers.alerts import tell_admins
 from bot.handlers.common import button_message_id, chat_id_of, edit, pressed_button, reply, run
 from domain.walk import (
     AwaitingSource,
@@ -70,6 +71,8 @@ async def show_step(context: BotContext, chat_id: int, step: Step) -> None:
     elif step.from_queue:
         await context.bot.send_message(chat_id, QUEUE_DONE)
     await send_notices(context, step.notices)
+    if step.dispute is not None:
+        await tell_admins(context, texts.new_dispute(step.dispute))
 
 
 async def send_notices(context: BotContext, notices: tuple[Notice, ...]) -> None:
