@@ -119,15 +119,15 @@ def found_claims(submission: Submission) -> str:
         lines.append(f"Only the first {submission.truncated_at:,} characters were read.")
     count = submission.total
     noun = "claim" if count == 1 else "claims"
+    title = f" “{escape_text(_clip(submission.title, 120))}”" if submission.title else ""
+    article = f"article #{submission.article_id}{title}"
     if submission.held_back:
         lines.append(
             f"📖 Reading… found {submission.found} claims, showing the {count} most "
-            f"check-worthy (article #{submission.article_id}); /more for the rest."
+            f"check-worthy ({article}); /more for the rest."
         )
     else:
-        lines.append(
-            f"📖 Reading… found {count} {noun} to check (article #{submission.article_id})."
-        )
+        lines.append(f"📖 Reading… found {count} {noun} to check ({article}).")
     return "\n".join(lines)
 
 

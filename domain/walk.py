@@ -194,6 +194,7 @@ class Submission:
     abandoned: ArticleSummary | None = None
     truncated_at: int | None = None
     found: int = 0  # check-worthy sentences found; more than `total` when the cap held some back
+    title: str | None = None
 
     @property
     def held_back(self) -> int:

@@ -17,6 +17,7 @@ from domain.extraction import extract_claims
 from domain.normalize import normalize_claim
 from domain.queue import AssignmentOutcome
 from domain.source_links import LinkError, SourceReply, article_url, source_reply
+from domain.titles import headline
 from domain.verdicts import ClaimStatus, Rating, VerdictKind
 from domain.walk import (
     ALREADY_WAITING,
@@ -83,6 +84,8 @@ class ReviewService:
         offered = [found[i] for i in most_worthy([c.score for c in found], self._max_claims)]
         rows = [(c.text, normalize_claim(c.text), c.score) for c in offered]
         truncated = self._max_chars if len(article.text) > self._max_chars else None
+        if article.title is None and article.source_kind == "text":
+            article = replace(article, title=headline(article.text))
 
         def work(tx: UnitOfWork) -> Submission:
             tx.reviewers.lock(member.reviewer_id)
@@ -105,7 +108,9 @@ class ReviewService:
                 )
             elif previous is not None:
                 tx.walks.end(member.reviewer_id, chat_id)
-            return Submission(stored.id, len(rows), first, abandoned, truncated, len(found))
+            return Submission(
+                stored.id, len(rows), first, abandoned, truncated, len(found), article.title
+            )
 
         return self._db.run(work)
 

@@ -1,5 +1,4 @@
-"""End to end: when an article has more claims than the cap, the reviewer is told, and /more
-offers the rest."""
+"""End to end: the cap is told and /more offers the rest; a pasted headline is the title."""
 
 from __future__ import annotations
 
@@ -45,3 +44,11 @@ async def test_more_after_the_end_starts_on_the_rest(bot_with: Start) -> None:
     assert "/more" not in shown(added)
     card = await bot.card(ADMIN_ID, 3)
     assert shown(card).startswith("Claim 3 of 4")
+
+
+async def test_a_pasted_headline_becomes_the_title(bot: BotHarness) -> None:
+    pasted = "US economy adds 175,000 jobs in April\n\n" + JOBS_REPORT
+    found = await bot.reply_to(ADMIN_ID, pasted, "found 4 claims")
+    assert "(article #1 “US economy adds 175,000 jobs in April”)" in shown(found)
+    progress = await bot.reply_to(ADMIN_ID, "/article 1", "Article #1")
+    assert "US economy adds 175,000 jobs in April" in shown(progress)
