@@ -48,5 +48,8 @@ def _opens_invite(update: Update) -> bool:
         return False
     words = message.text.split()
     return (
-        len(words) == 2 and words[0].split("@")[0] == "/start" and words[1] not in ("next", "claim")
+        len(words) == 2
+        and words[0].split("@")[0] == "/start"
+        and words[1] not in ("next", "claim")
+        and words[1].split("_")[0] != "export"
     )

@@ -86,6 +86,8 @@ EXPORT_USAGE = (
     "Usage: /export [csv|json|claimreview|html] [since YYYY-MM-DD] [until YYYY-MM-DD] "
     "[article N] [reviewer NAME] [verdict WORD]"
 )
+EXPORT_IN_GROUP = "Exports go to private chats only. Tap below to get this one there."
+EXPORT_BUTTON = "📄 Export in private"
 EXPORT_EMPTY = "No recorded verdicts match, so there is nothing to export."
 FETCHING = "🔗 Fetching the article…"
 

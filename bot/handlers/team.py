@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot import team_texts, texts
 from bot.context import BotContext
-from bot.handlers import queues, walk
+from bot.handlers import export, queues, walk
 from bot.handlers.alerts import tell_admins
 from bot.handlers.common import admin_or_refuse, person, reply, run
 from domain.ids import parse_id
@@ -29,6 +29,10 @@ async def start(update: Update, context: BotContext) -> None:
         return
     if payload == "claim":
         await walk.current_claim(update, context)
+        return
+    if payload.split("_")[0] == export.EXPORT_PAYLOAD and context.member is not None:
+        context.args = export.words_of(payload)
+        await export.export(update, context)
         return
     who = person(update)
     if not payload or who is None:

@@ -105,3 +105,21 @@ async def test_an_admin_does_not_settle_their_own_dispute(bot_with: Start) -> No
     assert "settled: Mostly true" in shown(marked)
     history = await bot.reply_to(other_admin, "/history 1", "History")
     assert "settled the dispute: Mostly true · why: Right figure, wrong trend." in shown(history)
+
+
+async def test_an_export_in_a_group_is_refused_with_a_button_to_the_private_chat(
+    bot: BotHarness,
+) -> None:
+    await bot.reply_to(ADMIN_ID, JOBS_REPORT, "found 4 claims")
+    card = await bot.card(ADMIN_ID, 1)
+    bot.press(ADMIN_ID, card, "Not a claim")
+    await bot.card(ADMIN_ID, 2)
+    group = -100777
+    bot.say(ADMIN_ID, "/export html since 2026-01-01", chat_id=group, chat_type="supergroup")
+    refusal = await bot.server.wait_for_message(group, lambda m: "private chats only" in shown(m))
+    [(label, url)] = bot.server.buttons(refusal)
+    assert "private" in label
+    assert url == "https://t.me/factdesk_test_bot?start=export_html_since_2026-01-01"
+    assert not any(m.document for m in bot.server.bot_messages(group))
+    name, caption, _ = await _document(bot, "/start " + url.split("start=")[1])
+    assert name == "factdesk-verdicts.html" and "since 2026-01-01" in caption
