@@ -342,3 +342,26 @@ def notify_submitter(
     `summarised_for` is the reviewer whose own walk already ends with the summary.
     """
     return became_final and article_done and submitter_id != summarised_for
+
+
+def distinct_matches(
+    earlier: ArchivedVerdict | None, similar: list[ArchivedVerdict], limit: int = 3
+) -> tuple[ArchivedVerdict, ...]:
+    """The similar claims to list on a card: each checked claim once (the same claim can stand
+    in the archive under several verdicts or texts), none repeating the earlier verdict shown."""
+    ids: set[int] = set()
+    texts: set[str] = set()
+    if earlier is not None:
+        ids.add(earlier.claim_id)
+        texts.add(" ".join(earlier.claim_text.casefold().split()))
+    kept: list[ArchivedVerdict] = []
+    for match in similar:
+        text = " ".join(match.claim_text.casefold().split())
+        if match.claim_id in ids or text in texts:
+            continue
+        ids.add(match.claim_id)
+        texts.add(text)
+        kept.append(match)
+        if len(kept) == limit:
+            break
+    return tuple(kept)

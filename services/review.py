@@ -45,6 +45,7 @@ from domain.walk import (
     WalkState,
     add_note,
     decide_advance,
+    distinct_matches,
     most_worthy,
     refuse_turn,
     route_text,
@@ -534,7 +535,7 @@ class ReviewService:
             total=total,
             text=claim.text,
             earlier=earlier,
-            similar=tuple(similar[:3]),
+            similar=distinct_matches(earlier, list(similar)),
         )
 
     def _current(self, tx: UnitOfWork, claim: Claim, walk: WalkState) -> ClaimCard | AwaitingSource:
