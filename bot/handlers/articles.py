@@ -7,9 +7,11 @@ from functools import partial
 
 from telegram import Message, Update
 from telegram.constants import ChatAction
+from telegram.error import NetworkError
 
 from bot import callbacks, texts
 from bot.context import BotContext
+from bot.delivery import is_transient
 from bot.handlers.common import button_message_id, chat_id_of, edit, pressed_button, reply, run
 from bot.handlers.walk import show_card, show_current, source_reply
 from domain.documents import MAX_DOCUMENT_BYTES, DocumentError, document_text
@@ -136,6 +138,11 @@ async def submit(
         "article %s: %s claims from %s", submission.article_id, submission.total, member.reviewer_id
     )
     summary = texts.found_claims(submission) if submission.total else texts.NO_CLAIMS
-    await edit(context, chat_id, progress.message_id, summary)
+    try:
+        await edit(context, chat_id, progress.message_id, summary)
+    except NetworkError as error:  # retried already; the first claim matters more
+        if not is_transient(error):
+            raise
+        logger.warning("article %s: progress not updated (%s)", submission.article_id, error)
     if submission.first is not None:
         await show_card(context, chat_id, submission.first)
