@@ -61,18 +61,29 @@ class Bot:
             "NO_PROXY": "127.0.0.1,localhost",
             "PTB_TIMEDELTA": "1",
         }
-        mark = self._server.mark()
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "factdesk",
-            "run",
-            cwd=self.workdir,
-            env=env,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=self._log,
-        )
-        await self._server.wait_for("getUpdates", after=mark, timeout=60)
+        for _ in range(3):
+            mark = self._server.mark()
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "factdesk",
+                "run",
+                cwd=self.workdir,
+                env=env,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=self._log,
+            )
+            polling = asyncio.ensure_future(
+                self._server.wait_for("getUpdates", after=mark, timeout=120)
+            )
+            exited = asyncio.ensure_future(self.process.wait())
+            await asyncio.wait({polling, exited}, return_when=asyncio.FIRST_COMPLETED)
+            if polling.done():
+                exited.cancel()
+                polling.result()
+                return
+            polling.cancel()  # it died while starting (killed, or it failed): start it again
+        raise AssertionError("factdesk run did not start; see bot.log")
 
     def alive(self) -> bool:
         return self.process is not None and self.process.returncode is None
