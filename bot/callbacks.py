@@ -7,6 +7,7 @@ button is `p:<page>` (the page number in the claim id's place); a settlement is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -15,6 +16,7 @@ from domain.verdicts import Rating
 from domain.walk import SKIP, TextChoice
 
 MAX_CALLBACK_BYTES = 64
+_TEXT_ARG = re.compile("[" + "".join(choice.value for choice in TextChoice) + "][0-9a-f]{8}")
 MAX_PAGE = 1_000_000  # far past any queue; keeps the page's row offset well inside 64 bits
 
 
@@ -24,7 +26,7 @@ class Action(StrEnum):
     REUSE = "u"
     PAGE = "p"
     SETTLE = "d"
-    TEXT = "x"  # what a text sent mid-walk is: x:<claim id>:<a|k|o> (`domain.walk.TextChoice`)
+    TEXT = "x"  # what a held text is: x:<claim id>:<a|k|o><its fingerprint> (`domain.walk`)
 
 
 RATING_CODES: dict[str, Rating | str] = {
@@ -74,7 +76,7 @@ def decode(data: str | None) -> Callback:
     arg = parts[2] if takes_arg else ""
     if action in (Action.RATE, Action.SETTLE) and arg not in RATING_CODES:
         raise BadCallback(data)
-    if action is Action.TEXT and arg not in {choice.value for choice in TextChoice}:
+    if action is Action.TEXT and not _TEXT_ARG.fullmatch(arg):
         raise BadCallback(data)
     if action is Action.REUSE and (parse_id(arg) is None or arg != str(parse_id(arg))):
         raise BadCallback(data)
@@ -115,5 +117,5 @@ def settle(claim_id: int, rating: Rating) -> str:
     return Callback(Action.SETTLE, claim_id, CODES_BY_CHOICE[rating]).encode()
 
 
-def text_choice(claim_id: int, choice: TextChoice) -> str:
-    return Callback(Action.TEXT, claim_id, choice.value).encode()
+def text_choice(claim_id: int, choice: TextChoice, fingerprint: str) -> str:
+    return Callback(Action.TEXT, claim_id, choice.value + fingerprint).encode()

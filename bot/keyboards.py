@@ -68,7 +68,8 @@ def text_question_keyboard(question: TextQuestion) -> InlineKeyboardMarkup:
 
     def button(choice: TextChoice, label: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(
-            label, callback_data=callbacks.text_choice(question.claim_id, choice)
+            label,
+            callback_data=callbacks.text_choice(question.claim_id, choice, question.fingerprint),
         )
 
     return InlineKeyboardMarkup(

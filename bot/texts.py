@@ -202,7 +202,8 @@ def recorded(step: RecordedVerdict) -> str:
 def text_question(question: TextQuestion) -> str:
     """Asked when a text that is not a link comes while claim N waits: nothing is dropped."""
     waiting = "its source link" if question.owes_source else "a verdict"
-    return f"Claim {question.number} is waiting for {waiting}. Read this message as a new article?"
+    what = "your last messages as one" if question.joined else "this message as a"
+    return f"Claim {question.number} is waiting for {waiting}. Read {what} new article?"
 
 
 def text_answered(answered: TextAnswered, number: int | None) -> str:

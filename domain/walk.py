@@ -6,6 +6,7 @@ and applies the answer in the same unit of work. The values it hands back to the
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -153,6 +154,8 @@ class TextQuestion:
     number: int
     owes_source: bool
     resend: ClaimCard | AwaitingSource | None = None
+    fingerprint: str = ""  # of the held text: an older question's buttons no longer act on it
+    joined: bool = False  # an earlier unanswered text is held with this one, nothing dropped
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +163,11 @@ class Resent:
     """The claim's message was lost on the way; the reviewer's next message gets it again."""
 
     current: ClaimCard | AwaitingSource
+
+
+def fingerprint(text: str) -> str:
+    """Eight hex digits naming a held text, carried by its question's buttons."""
+    return f"{zlib.crc32(text.encode('utf-8')):08x}"
 
 
 class TextChoice(StrEnum):

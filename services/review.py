@@ -46,6 +46,7 @@ from domain.walk import (
     add_note,
     decide_advance,
     distinct_matches,
+    fingerprint,
     most_worthy,
     refuse_turn,
     route_text,
@@ -281,14 +282,16 @@ class ReviewService:
                 tx.walks.clear_card_lost(reviewer_id=member.reviewer_id, chat_id=chat_id)
                 return Resent(current)
             if route is TextRoute.ASK:
-                tx.walks.hold_text(
-                    reviewer_id=member.reviewer_id, chat_id=chat_id, text=text[: self._max_chars]
-                )
+                held = text if walk.pending_text is None else f"{walk.pending_text}\n\n{text}"
+                held = held[: self._max_chars]
+                tx.walks.hold_text(reviewer_id=member.reviewer_id, chat_id=chat_id, text=held)
                 return TextQuestion(
                     claim_id=walk.claim_id,
                     number=claim.position + 1,
                     owes_source=walk.pending_rating is not None,
                     resend=current if walk.card_lost else None,
+                    fingerprint=fingerprint(held),
+                    joined=walk.pending_text is not None,
                 )
             if reply is None:
                 assert isinstance(current, AwaitingSource) and link_error is not None
@@ -310,16 +313,19 @@ class ReviewService:
         return self._db.run(work)
 
     def answer_text(
-        self, member: Member, chat_id: int, claim_id: int, choice: TextChoice
+        self, member: Member, chat_id: int, claim_id: int, choice: TextChoice, named: str
     ) -> TextAnswered | Stale:
-        """The reviewer said what the held text is: an article, a note on the claim, or nothing."""
+        """The reviewer said what the held text (`named` by its fingerprint) is: an article, a
+        note on the claim, or nothing."""
 
         def work(tx: UnitOfWork) -> TextAnswered | Stale:
             text = tx.walks.take_text(
-                reviewer_id=member.reviewer_id, chat_id=chat_id, claim_id=claim_id
+                reviewer_id=member.reviewer_id, chat_id=chat_id, claim_id=claim_id, named=named
             )
             if text is None:
-                return Stale(ANSWERED)
+                walk = tx.walks.state(member.reviewer_id, chat_id)
+                held = walk is not None and walk.pending_text is not None
+                return Stale(REPLACED if held else ANSWERED)
             if choice is TextChoice.ARTICLE:
                 return TextAnswered(choice, article=text)
             walk = tx.walks.state(member.reviewer_id, chat_id)
@@ -590,6 +596,7 @@ class ReviewService:
 
 
 ANSWERED = "That question was already answered."
+REPLACED = "A newer message holds this one too: answer the question below it."
 
 
 def _locked(claim: Claim | None, member: Member) -> Stale | None:

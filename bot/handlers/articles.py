@@ -45,11 +45,13 @@ async def on_text_choice(update: Update, context: BotContext) -> None:
     if query is None or data is None:
         return
     assert data.action is callbacks.Action.TEXT
-    chat_id, choice = chat_id_of(update), TextChoice(data.arg)
+    chat_id, choice, named = chat_id_of(update), TextChoice(data.arg[0]), data.arg[1:]
     review = context.services.review
-    outcome = await run(review.answer_text, context.the_member, chat_id, data.claim_id, choice)
+    member = context.the_member
+    outcome = await run(review.answer_text, member, chat_id, data.claim_id, choice, named)
     if isinstance(outcome, Stale):
-        await query.answer(outcome.reason)
+        if not await run(context.services.updates.seen, update.update_id):
+            await query.answer(outcome.reason, show_alert=True)
         return
     await query.answer()
     number = outcome.current.number if outcome.current is not None else None

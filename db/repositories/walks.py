@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 
 from db.models import ReviewSession, utcnow
 from domain.verdicts import Rating
-from domain.walk import WalkState
+from domain.walk import WalkState, fingerprint
 
 
 class WalkRepository:
@@ -118,12 +118,15 @@ class WalkRepository:
             .values(pending_text=text, card_lost=False, updated_at=utcnow())
         )
 
-    def take_text(self, *, reviewer_id: int, chat_id: int, claim_id: int) -> str | None:
-        """The held text, taken once: a double tap on the question finds nothing the second time."""
+    def take_text(self, *, reviewer_id: int, chat_id: int, claim_id: int, named: str) -> str | None:
+        """The held text named by `named` (its fingerprint), taken once: a double tap on the
+        question, or a tap on a question a newer text replaced, finds nothing."""
         walk = self.get(reviewer_id, chat_id)
         if walk is None or walk.claim_id != claim_id or walk.pending_text is None:
             return None
         text = walk.pending_text
+        if fingerprint(text) != named:
+            return None
         result = self._session.exec(
             update(ReviewSession)
             .where(col(ReviewSession.id) == walk.id)

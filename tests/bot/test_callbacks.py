@@ -14,6 +14,7 @@ from bot.callbacks import Action, BadCallback, decode
 from db.models import Verdict
 from domain.ids import MAX_ID, parse_id
 from domain.verdicts import Rating
+from domain.walk import TextChoice, fingerprint
 from tests.bot.test_review_flow import JOBS_REPORT
 from tests.conftest import ADMIN_ID, BotHarness
 from tests.support.botapi import Call
@@ -28,6 +29,7 @@ from tests.support.botapi import Call
         callbacks.reuse(7, MAX_ID),
         callbacks.page(0),
         callbacks.settle(3, Rating.MISLEADING),
+        callbacks.text_choice(MAX_ID, TextChoice.NOTE, fingerprint("x" * 200_000)),
     ],
 )
 def test_what_the_bot_makes_decodes(data: str) -> None:
@@ -43,6 +45,9 @@ def test_what_the_bot_makes_decodes(data: str) -> None:
         "r:-1:f",
         "r:+5:f",
         "r:05:f",
+        "x:1:a",
+        "x:1:z0123abcd",
+        "x:1:a0123ABCD",
         "r: 5:f",
         "r:5_0:f",
         "r:٥:f",
@@ -106,7 +111,7 @@ async def test_an_overflowing_button_gets_the_forged_data_answer(bot: BotHarness
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.one_of(st.text(max_size=80), st.from_regex(r"[rcupd]:-?[0-9]{0,25}(:[a-z0-9]{0,25})?")))
+@given(st.one_of(st.text(max_size=80), st.from_regex(r"[rcupdx]:-?[0-9]{0,25}(:[a-z0-9]{0,25})?")))
 def test_any_data_decodes_to_a_valid_button_or_is_bad(data: str) -> None:
     """Whatever a client sends, decoding gives a button the bot could have made, or BadCallback;
     never another exception, never an id a database column cannot hold."""

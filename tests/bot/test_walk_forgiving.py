@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-import pytest
 from sqlmodel import Session, col, select
 
 from db.models import Article, Verdict
@@ -13,12 +12,6 @@ from tests.conftest import ADMIN_ID, BotHarness, shown
 
 T = TypeVar("T", Article, Verdict)
 STRAY = "Not sure about this one, need to call the mayor's office tomorrow."
-
-
-@pytest.fixture
-def database_url(sqlite_url: str) -> str:
-    """The walk's rules are the same on both databases; SQLite keeps these tests quick."""
-    return sqlite_url
 
 
 def _rows(bot: BotHarness, model: type[T]) -> list[T]:
@@ -90,3 +83,20 @@ async def test_a_note_is_kept_with_the_verdict(bot: BotHarness) -> None:
     [verdict] = _rows(bot, Verdict)
     assert verdict.source_url == "https://www.bls.gov/news.release/empsit.nr0.htm"
     assert verdict.note == STRAY
+
+
+async def test_two_stray_texts_are_kept_together_and_the_older_question_steps_aside(
+    bot: BotHarness,
+) -> None:
+    await bot.reply_to(ADMIN_ID, JOBS_REPORT, "found 4 claims")
+    await bot.card(ADMIN_ID, 1)
+    older = await bot.reply_to(ADMIN_ID, STRAY, "Read this message as a new article?")
+    newer = await bot.reply_to(ADMIN_ID, "And the council meets on Monday.", "last messages")
+    query = bot.press(ADMIN_ID, older, "Keep reviewing")
+    refused = await bot.server.wait_for(
+        "answerCallbackQuery", lambda c: c.params.get("callback_query_id") == query
+    )
+    assert "newer message" in refused.params["text"]
+    bot.press(ADMIN_ID, newer, "Read as article")
+    await bot.server.wait_for_message(ADMIN_ID, lambda m: "found no check-worthy" in shown(m))
+    assert _rows(bot, Article)[-1].text == STRAY + "\n\nAnd the council meets on Monday."
