@@ -29,7 +29,7 @@ from db.migrate import upgrade
 from tests.conftest import ADMIN_ID
 from tests.support.botapi import TOKEN, FakeBotApi, SentMessage
 
-ROUNDS = int(os.environ.get("FACTDESK_FAULT_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("FACTDESK_FAULT_ROUNDS", "2"))
 ARTICLE = (
     "The economy of {place} added {jobs:,} jobs in April, the Labor Department said.\n"
     "The unemployment rate in {place} rose to {rate}% in March, the highest level since 2022.\n"

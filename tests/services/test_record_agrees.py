@@ -53,7 +53,7 @@ steps = st.lists(
         st.sampled_from(RATINGS),
     ),
     min_size=4,
-    max_size=18,
+    max_size=14,
 )
 
 
@@ -89,7 +89,7 @@ def _fresh(desk: dict[str, Any]) -> tuple[Services, list[Member]]:
 
 
 @settings(
-    max_examples=8,
+    max_examples=5,
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target],  # a failure prints as is
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

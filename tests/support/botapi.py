@@ -716,6 +716,10 @@ class FakeBotApi:
         self._updates.append({**self._pushed[update_id], "_again": True})
         self._notify_updates()
 
+    def redelivery_pending(self) -> bool:
+        """Whether an update sent again has not been fetched by the bot yet."""
+        return any("_again" in update for update in self._updates)
+
     def last_update_id(self) -> int:
         return max(self._pushed)
 
