@@ -217,12 +217,11 @@ class ReviewService:
 
         def work(tx: UnitOfWork) -> AwaitingSource | Stale:
             claim = tx.claims.get(claim_id)
-            refusal = _locked(claim, member) or refuse_turn(
-                tx.walks.state(member.reviewer_id, chat_id), claim_id, owes_source=False
-            )
+            walk = tx.walks.state(member.reviewer_id, chat_id)
+            refusal = _locked(claim, member) or refuse_turn(walk, claim_id, owes_source=False)
             if refusal is not None:
                 return refusal
-            assert claim is not None
+            assert claim is not None and walk is not None
             if not tx.walks.owe_source(
                 reviewer_id=member.reviewer_id,
                 chat_id=chat_id,
@@ -231,7 +230,7 @@ class ReviewService:
                 message_id=message_id,
             ):
                 return Stale(ALREADY_WAITING)
-            return self._awaiting(tx, claim, rating, message_id)
+            return self._awaiting(tx, claim, rating, message_id, note=walk.pending_note)
 
         return self._db.run(work)
 
@@ -244,8 +243,10 @@ class ReviewService:
                 reviewer_id=member.reviewer_id, chat_id=chat_id, claim_id=claim_id
             ):
                 return Stale(NOTHING_TO_CHANGE)
-            assert claim.article_id is not None
-            return self._card(tx, claim, tx.claims.count_in_article(claim.article_id))
+            walk = tx.walks.state(member.reviewer_id, chat_id)
+            assert claim.article_id is not None and walk is not None
+            card = self._card(tx, claim, tx.claims.count_in_article(claim.article_id))
+            return replace(card, note=walk.pending_note)
 
         return self._db.run(work)
 

@@ -70,9 +70,10 @@ async def test_a_note_is_kept_with_the_verdict(bot: BotHarness) -> None:
     )
     assert "mayor's office" in shown(card)
     bot.press(ADMIN_ID, card, "False")
-    await bot.server.wait_for_message(
+    awaiting = await bot.server.wait_for_message(
         ADMIN_ID, lambda m: m.message_id == card.message_id and "Now send" in shown(m)
     )
+    assert "mayor's office" in shown(awaiting)
     # While the source is owed, a sentence without a link is asked about too.
     await bot.reply_to(ADMIN_ID, "the BLS website", "waiting for its source link")
     bot.say(ADMIN_ID, "Source: https://www.bls.gov/news.release/empsit.nr0.htm")
