@@ -213,3 +213,50 @@ def is_check_worthy(sentence: str) -> bool:
     """Decision at the threshold chosen by cross-validation when the weights were trained."""
     model = load_model()
     return score(sentence, model) >= model.threshold
+
+
+# --- language-neutral fallback --------------------------------------------------------------------
+
+NEUTRAL_THRESHOLD = 0.5
+_NEUTRAL_BIAS = -2.0
+_CURRENCY_OR_PERCENT_RE = re.compile(r"[%$£€¥₹₽]|\d\s?(?:‰|pp\b)")
+_YEAR_RE = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+# Conditional and future forms in the languages a desk most often reads next to English: talk of
+# what may happen is not checkable.
+_SPECULATIVE_RE = re.compile(
+    r"\b(?:sera|seront|serait|pourrait|pourraient|devrait|devraient|va|vont|"
+    r"será|serán|sería|podría|podrían|debería|deberían|va a|van a|"
+    r"wird|werden|würde|würden|könnte|könnten|sollte|sollten|"
+    r"sarà|saranno|potrebbe|dovrebbe|vai|vão|poderia|deveria)\b",
+    re.IGNORECASE,
+)
+
+
+def neutral_score(sentence: str, *, attributed: bool = False) -> float:
+    """Check-worthiness from signals that mean the same in any language written in Latin,
+    Greek or Cyrillic script: figures, percentages and currencies, years, names (capitalised
+    words inside the sentence), acronyms, and an attribution (``attributed``, found by the
+    caller). Questions and speculative verb forms count against.
+
+    Used for articles in a language the trained model has not seen, where its word weights
+    would mean nothing. The weights are set by hand so that a figure plus a name, a source or
+    a percentage passes 0.5 and a figure alone does not.
+    """
+    logit = _NEUTRAL_BIAS
+    if _REGEX_SIGNALS["number"].search(sentence):
+        logit += 1.6
+    if _CURRENCY_OR_PERCENT_RE.search(sentence):
+        logit += 0.8
+    if _YEAR_RE.search(sentence):
+        logit += 0.4
+    any_cap, cap_run = _has_mid_sentence_names(sentence)
+    logit += 0.7 * any_cap + 0.3 * cap_run
+    if _ACRONYM_RE.search(sentence):
+        logit += 0.4
+    if attributed:
+        logit += 0.8
+    if _REGEX_SIGNALS["question"].search(sentence):
+        logit -= 3.0
+    if _SPECULATIVE_RE.search(sentence):
+        logit -= 1.2
+    return 1.0 / (1.0 + math.exp(-logit))
