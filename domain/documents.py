@@ -7,7 +7,6 @@ import itertools
 import re
 from pathlib import PurePath
 
-import trafilatura
 from charset_normalizer import from_bytes
 
 MAX_DOCUMENT_BYTES = 20_000_000  # the Bot API's download limit for bots
@@ -28,6 +27,8 @@ def document_text(content: bytes, file_name: str | None, mime_type: str | None) 
     if suffix == ".docx" or "wordprocessingml" in mime:
         return _docx_text(content)
     if suffix in {".html", ".htm"} or mime in {"text/html", "application/xhtml+xml"}:
+        import trafilatura  # 0.3 s to import: only for HTML
+
         return trafilatura.extract(_decode(content)) or ""
     if suffix in {".txt", ".md", ".text", ""} or mime.startswith("text/"):
         return _decode(content)

@@ -84,13 +84,15 @@ class Extraction:
     ``claims`` are the offered claims; ``scored`` every sentence that could be a claim, offered
     or not, in article order. ``language`` is the detected ISO 639-1 code (None when unsure);
     ``fallback`` says that the trained model does not know that language, so the scores come
-    from language-neutral signals (figures, names, attributions) instead.
+    from language-neutral signals (figures, names, attributions) instead. ``withheld`` counts
+    the sentences above the threshold that the cap kept from being offered.
     """
 
     claims: list[ExtractedClaim]
     scored: list[ExtractedClaim]
     language: str | None
     fallback: bool
+    withheld: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,4 +320,10 @@ def _rank(
             )
         )
     claims = [item for item in scored if item.offered]
-    return Extraction(claims=claims, scored=scored, language=language, fallback=fallback)
+    return Extraction(
+        claims=claims,
+        scored=scored,
+        language=language,
+        fallback=fallback,
+        withheld=len(best) - len(offered),
+    )
