@@ -22,7 +22,7 @@ __all__ = ["MIN_CONFIDENCE", "detect_language"]
 # Below this the guess is a coin toss (mixed-language or very short text): say nothing.
 MIN_CONFIDENCE = 0.5
 # A few paragraphs decide the language; reading more only costs time.
-SAMPLE_CHARS = 2_000
+SAMPLE_CHARS = 1_000
 _MIN_LETTERS = 12
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _LITE_MODEL = ("resources", "lid.176.ftz")
