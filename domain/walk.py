@@ -137,6 +137,8 @@ class Submission:
     first: ClaimCard | None
     abandoned: ArticleSummary | None = None
     truncated_at: int | None = None
+    language: str | None = None
+    other_language: bool = False  # claims weighed by figures, names and attributions only
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,7 @@ from __future__ import annotations
 from db.models import Claim, utcnow
 from db.uow import Database, UnitOfWork
 from domain.access import Member
-from domain.extraction import extract_claims
-from domain.normalize import normalize_claim
+from domain.extraction import extract
 from domain.queue import AssignmentOutcome
 from domain.source_links import LinkError, check_source_link
 from domain.verdicts import Rating, VerdictKind
@@ -63,8 +62,8 @@ class ReviewService:
         Extraction runs before the transaction opens: it is the slow part and needs no database.
         """
         readable = article.text[: self._max_chars]
-        extracted = extract_claims(readable, max_claims=self._max_claims)
-        rows = [(c.text, normalize_claim(c.text), c.score) for c in extracted]
+        extraction = extract(readable, max_claims=self._max_claims)
+        rows = extraction.claims
         truncated = self._max_chars if len(article.text) > self._max_chars else None
 
         def work(tx: UnitOfWork) -> Submission:
@@ -87,7 +86,15 @@ class ReviewService:
                 )
             elif previous is not None:
                 tx.walks.end(member.reviewer_id, chat_id)
-            return Submission(stored.id, len(rows), first, abandoned, truncated)
+            return Submission(
+                stored.id,
+                len(rows),
+                first,
+                abandoned,
+                truncated,
+                language=extraction.language,
+                other_language=extraction.fallback,
+            )
 
         return self._db.run(work)
 

@@ -15,6 +15,8 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, update
 from sqlmodel import Session, col, select
 
 from db.models import Article, Assignment, Claim, ReviewSession, Verdict
+from domain.extraction import ExtractedClaim
+from domain.normalize import normalize_claim
 from domain.queue import QueuedClaim
 from domain.verdicts import ClaimStatus, VerdictKind
 
@@ -32,11 +34,22 @@ class ClaimRepository:
 
     # --- an article's claims -----------------------------------------------------------------
 
-    def add_many(self, article_id: int, claims: Sequence[tuple[str, str, float]]) -> list[Claim]:
-        """Store (text, normalized text, score) triples in article order."""
+    def add_many(self, article_id: int, claims: Sequence[ExtractedClaim]) -> list[Claim]:
+        """Store an article's claims in article order, with what extraction knew of each."""
         rows = [
-            Claim(article_id=article_id, position=i, text=text, normalized_text=norm, score=score)
-            for i, (text, norm, score) in enumerate(claims)
+            Claim(
+                article_id=article_id,
+                position=i,
+                text=claim.text,
+                normalized_text=normalize_claim(claim.text),
+                score=claim.score,
+                sentence=claim.sentence
+                if claim.sentence and claim.sentence != claim.text
+                else None,
+                claimant=claim.claimant,
+                context=claim.paragraph or None,
+            )
+            for i, claim in enumerate(claims)
         ]
         self._session.add_all(rows)
         self._session.flush()
