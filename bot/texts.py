@@ -120,6 +120,11 @@ def found_claims(submission: Submission) -> str:
         )
     if submission.truncated_at:
         lines.append(f"Only the first {submission.truncated_at:,} characters were read.")
+    if submission.other_language and submission.language:
+        lines.append(
+            f"🌐 This article reads as {submission.language.upper()}: claims were picked by "
+            "figures, names and attributions, as the check-worthiness model knows English only."
+        )
     count = submission.total
     noun = "claim" if count == 1 else "claims"
     title = f" “{escape_text(_clip(submission.title, 120))}”" if submission.title else ""

@@ -126,6 +126,11 @@ class Claim(SQLModel, table=True):
     appearance_url: str | None = Field(default=None, max_length=2048)
     locked_by_id: int | None = Field(default=None, foreign_key="reviewer.id")
     locked_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # The article's own sentence when `text` was made standalone, who it quotes, and the
+    # paragraph it came from (for the reviewer's "Context"). None for imported claims.
+    sentence: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    claimant: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    context: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Verdict(SQLModel, table=True):

@@ -14,7 +14,7 @@ import itertools
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 MODEL_RESOURCE = "checkworthiness_model.json"
@@ -113,11 +113,18 @@ _SENTENCE_STARTERS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Model:
-    """Weights of a binary logistic regression; ``threshold`` is the tuned decision point."""
+    """Weights of a binary logistic regression; ``threshold`` is the tuned decision point.
+
+    ``word_scores`` is the dense part of the model folded into one number per word: the
+    regression's weight vector dotted with each word's static embedding. The logit gets the
+    mean of the scores of the sentence's known words, which equals the weights dotted with the
+    sentence's mean embedding, at the cost of a dictionary look-up per word.
+    """
 
     bias: float
     threshold: float
     weights: dict[str, float]
+    word_scores: dict[str, float] = field(default_factory=dict)
 
 
 def _length_feature(n_words: int) -> str:
@@ -188,6 +195,17 @@ def features(sentence: str) -> set[str]:
     return found
 
 
+def embedding_tokens(sentence: str) -> list[str]:
+    """The words whose static embeddings are averaged: lower-case words, figures left out."""
+    return [token for token in _TOKEN_RE.findall(sentence.lower()) if not token[0].isdigit()]
+
+
+def dense_logit(sentence: str, word_scores: dict[str, float]) -> float:
+    """Mean word score over the sentence's words that have one (0 when none has)."""
+    known = [word_scores[token] for token in embedding_tokens(sentence) if token in word_scores]
+    return sum(known) / len(known) if known else 0.0
+
+
 @lru_cache(maxsize=1)
 def load_model() -> Model:
     """Read the shipped weights once, on first use, so importing stays cheap."""
@@ -196,13 +214,21 @@ def load_model() -> Model:
     raw = resources.files("domain").joinpath("data", MODEL_RESOURCE).read_text(encoding="utf-8")
     data = json.loads(raw)
     weights = {str(key): float(value) for key, value in data["weights"].items()}
-    return Model(bias=float(data["bias"]), threshold=float(data["threshold"]), weights=weights)
+    word_scores = {str(key): float(value) for key, value in data.get("word_scores", {}).items()}
+    return Model(
+        bias=float(data["bias"]),
+        threshold=float(data["threshold"]),
+        weights=weights,
+        word_scores=word_scores,
+    )
 
 
 def score(sentence: str, model: Model | None = None) -> float:
     """Probability-like check-worthiness in 0..1."""
     active = model or load_model()
     logit = active.bias + sum(active.weights.get(name, 0.0) for name in features(sentence))
+    if active.word_scores:
+        logit += dense_logit(sentence, active.word_scores)
     if logit >= 0:
         return 1.0 / (1.0 + math.exp(-logit))
     exp = math.exp(logit)
@@ -213,3 +239,50 @@ def is_check_worthy(sentence: str) -> bool:
     """Decision at the threshold chosen by cross-validation when the weights were trained."""
     model = load_model()
     return score(sentence, model) >= model.threshold
+
+
+# --- language-neutral fallback --------------------------------------------------------------------
+
+NEUTRAL_THRESHOLD = 0.5
+_NEUTRAL_BIAS = -2.0
+_CURRENCY_OR_PERCENT_RE = re.compile(r"[%$£€¥₹₽]|\d\s?(?:‰|pp\b)")
+_YEAR_RE = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+# Conditional and future forms in the languages a desk most often reads next to English: talk of
+# what may happen is not checkable.
+_SPECULATIVE_RE = re.compile(
+    r"\b(?:sera|seront|serait|pourrait|pourraient|devrait|devraient|va|vont|"
+    r"será|serán|sería|podría|podrían|debería|deberían|va a|van a|"
+    r"wird|werden|würde|würden|könnte|könnten|sollte|sollten|"
+    r"sarà|saranno|potrebbe|dovrebbe|vai|vão|poderia|deveria)\b",
+    re.IGNORECASE,
+)
+
+
+def neutral_score(sentence: str, *, attributed: bool = False) -> float:
+    """Check-worthiness from signals that mean the same in any language written in Latin,
+    Greek or Cyrillic script: figures, percentages and currencies, years, names (capitalised
+    words inside the sentence), acronyms, and an attribution (``attributed``, found by the
+    caller). Questions and speculative verb forms count against.
+
+    Used for articles in a language the trained model has not seen, where its word weights
+    would mean nothing. The weights are set by hand so that a figure plus a name, a source or
+    a percentage passes 0.5 and a figure alone does not.
+    """
+    logit = _NEUTRAL_BIAS
+    if _REGEX_SIGNALS["number"].search(sentence):
+        logit += 1.6
+    if _CURRENCY_OR_PERCENT_RE.search(sentence):
+        logit += 0.8
+    if _YEAR_RE.search(sentence):
+        logit += 0.4
+    any_cap, cap_run = _has_mid_sentence_names(sentence)
+    logit += 0.7 * any_cap + 0.3 * cap_run
+    if _ACRONYM_RE.search(sentence):
+        logit += 0.4
+    if attributed:
+        logit += 0.8
+    if _REGEX_SIGNALS["question"].search(sentence):
+        logit -= 3.0
+    if _SPECULATIVE_RE.search(sentence):
+        logit -= 1.2
+    return 1.0 / (1.0 + math.exp(-logit))

@@ -12,9 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from domain import checkworthiness, furniture
+from domain import checkworthiness, claim_context, furniture, languages
 
-__all__ = ["ExtractedClaim", "extract_claims", "split_sentences"]
+__all__ = [
+    "ExtractedClaim",
+    "Extraction",
+    "extract",
+    "extract_claims",
+    "score_sentences",
+    "split_sentences",
+]
 
 # A 5 MB paste must not hang the bot; a long feature article is well under this.
 MAX_INPUT_CHARS = 200_000
@@ -25,6 +32,8 @@ MIN_WORDS = 5
 SHORT_SENTENCE_WORDS = 8
 # rapidfuzz ratio (0..100) from which two sentences count as the same sentence.
 NEAR_DUPLICATE_RATIO = 94.0
+# Languages the check-worthiness model was trained on; others fall back to neutral signals.
+TRAINED_LANGUAGES = frozenset({"en"})
 
 _INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACE_RE = re.compile(r"[ \t\f\v\u00a0\u2002-\u200a\u202f\u205f\u3000]+")
@@ -49,11 +58,48 @@ _VERB_HINT_RE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class ExtractedClaim:
-    """One sentence worth a reviewer's attention."""
+    """One sentence worth a reviewer's attention (or, from :func:`extract` with every scored
+    sentence, one that was weighed and not offered).
 
-    position: int
+    ``text`` is the claim as offered: the sentence itself, or the sentence made readable alone
+    when it leans on the one before ("Six of the adults [the US took back] are…"); ``sentence``
+    is always the original. ``paragraph`` is where it came from, for the reviewer's context.
+    ``position`` numbers the offered claims from 0 in article order; it is None for a sentence
+    that is not offered.
+    """
+
+    position: int | None
     text: str
     score: float
+    sentence: str = ""
+    claimant: str | None = None
+    paragraph: str = ""
+    offered: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What :func:`extract` found in an article.
+
+    ``claims`` are the offered claims; ``scored`` every sentence that could be a claim, offered
+    or not, in article order. ``language`` is the detected ISO 639-1 code (None when unsure);
+    ``fallback`` says that the trained model does not know that language, so the scores come
+    from language-neutral signals (figures, names, attributions) instead. ``withheld`` counts
+    the sentences above the threshold that the cap kept from being offered.
+    """
+
+    claims: list[ExtractedClaim]
+    scored: list[ExtractedClaim]
+    language: str | None
+    fallback: bool
+    withheld: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    text: str
+    paragraph: str
+    previous: str | None
 
 
 def _tidy(text: str) -> str:
@@ -86,11 +132,11 @@ def _paragraphs(lines: list[str]) -> list[str]:
     return paragraphs
 
 
-def _segment(paragraph: str) -> list[str]:
+def _segment(paragraph: str, language: str = "en") -> list[str]:
     """Sentences of one paragraph; sentencex is imported on first use to keep imports cheap."""
     from sentencex import segment
 
-    sentences = (_tidy(s) for s in segment("en", paragraph))
+    sentences = (_tidy(s) for s in segment(language, paragraph))
     return [s for s in sentences if s]
 
 
@@ -105,22 +151,31 @@ def split_sentences(text: str) -> list[str]:
     return [s for p in _paragraphs(_normalise(text).split("\n")) for s in _segment(p)]
 
 
-def _body_sentences(text: str) -> list[str]:
-    """Sentences of the article body with furniture, datelines and inline credits removed."""
+def _body_paragraphs(text: str) -> list[str]:
+    """Paragraphs of the article body, page furniture and embedded code removed."""
     cleaned = furniture.strip_embedded_code(_normalise(text))
-    lines = [line for line in cleaned.split("\n") if not furniture.is_furniture_line(line)]
-    sentences: list[str] = []
-    for paragraph in _paragraphs(lines):
-        for index, sentence in enumerate(_segment(paragraph)):
+    return _paragraphs(
+        [line for line in cleaned.split("\n") if not furniture.is_furniture_line(line)]
+    )
+
+
+def _body_sentences(paragraphs: list[str], language: str) -> list[_Sentence]:
+    """Sentences of the body with datelines and inline credits removed, each with its
+    paragraph and the body sentence before it."""
+    sentences: list[_Sentence] = []
+    previous: str | None = None
+    for paragraph in paragraphs:
+        for index, sentence in enumerate(_segment(paragraph, language)):
             if index == 0:
                 sentence = furniture.strip_dateline(sentence)
             sentence = _tidy(furniture.strip_inline_credits(sentence))
             if sentence and not furniture.is_furniture_line(sentence):
-                sentences.append(sentence)
+                sentences.append(_Sentence(sentence, paragraph, previous))
+                previous = sentence
     return sentences
 
 
-def _looks_like_headline(sentence: str, words: list[str]) -> bool:
+def _looks_like_headline(sentence: str, words: list[str], *, english: bool = True) -> bool:
     """Headlines and labels: no closing punctuation, shouting, Title Case, or no verb at all."""
     if not _TERMINAL_RE.search(sentence):
         return True
@@ -130,24 +185,25 @@ def _looks_like_headline(sentence: str, words: list[str]) -> bool:
     long_words = [w for w in words if len(w) > 3 and w[0].isalpha()]
     if len(long_words) >= 4 and sum(w[0].isupper() for w in long_words) / len(long_words) > 0.8:
         return True
-    return len(words) <= SHORT_SENTENCE_WORDS and not _VERB_HINT_RE.search(sentence)
+    # The verb hints are English words; elsewhere a short sentence with a full stop passes.
+    return english and len(words) <= SHORT_SENTENCE_WORDS and not _VERB_HINT_RE.search(sentence)
 
 
-def _can_be_claim(sentence: str) -> bool:
+def _can_be_claim(sentence: str, *, english: bool = True) -> bool:
     """Questions, greetings, fragments and headlines cannot be fact-checked as stated."""
     words = sentence.split()
     if len(words) < MIN_WORDS:
         return False
     if _QUESTION_RE.search(sentence) or _GREETING_RE.match(sentence):
         return False
-    return not _looks_like_headline(sentence, words)
+    return not _looks_like_headline(sentence, words, english=english)
 
 
 def _dedupe_key(sentence: str) -> str:
     return _KEY_RE.sub(" ", sentence.casefold()).strip()
 
 
-def _fold_repeats(sentences: list[str]) -> list[str]:
+def _fold_repeats(sentences: list[_Sentence]) -> list[_Sentence]:
     """Keep the first of sentences that differ only in case, spacing, punctuation or a typo.
 
     Sentences are only compared with those carrying the same figures: "rose 2.1%" and
@@ -155,11 +211,11 @@ def _fold_repeats(sentences: list[str]) -> list[str]:
     """
     from rapidfuzz import fuzz, process
 
-    kept: list[str] = []
+    kept: list[_Sentence] = []
     seen: set[str] = set()
     by_figures: dict[str, list[str]] = {}
     for sentence in sentences:
-        key = _dedupe_key(sentence)
+        key = _dedupe_key(sentence.text)
         if key in seen:
             continue
         similar = by_figures.setdefault(" ".join(_DIGITS_RE.findall(key)), [])
@@ -175,15 +231,99 @@ def _fold_repeats(sentences: list[str]) -> list[str]:
 
 def extract_claims(text: str, *, max_claims: int = DEFAULT_MAX_CLAIMS) -> list[ExtractedClaim]:
     """The ``max_claims`` most check-worthy sentences above the threshold, in article order."""
-    if not text or text.isspace() or max_claims <= 0:
+    if max_claims <= 0:
         return []
-    candidates = _fold_repeats([s for s in _body_sentences(text) if _can_be_claim(s)])
+    return extract(text, max_claims=max_claims).claims
+
+
+def extract(text: str, *, max_claims: int | None = DEFAULT_MAX_CLAIMS) -> Extraction:
+    """Claims of an article, with its language and every sentence weighed.
+
+    ``max_claims=None`` offers every sentence above the threshold. Sentences that cannot be a
+    claim (questions, headlines, fragments) and repeats are listed in ``scored`` but never
+    offered.
+    """
+    if not text or text.isspace():
+        return Extraction(claims=[], scored=[], language=None, fallback=False)
+    paragraphs = _body_paragraphs(text)
+    language = languages.detect_language("\n".join(paragraphs))
+    sentences = _body_sentences(paragraphs, language or "en")
+    english = language in (None, *TRAINED_LANGUAGES)
+    eligible = {
+        id(s)
+        for s in _fold_repeats([s for s in sentences if _can_be_claim(s.text, english=english)])
+    }
+    return _rank(
+        sentences,
+        [id(s) in eligible for s in sentences],
+        max_claims=max_claims,
+        language=language,
+        context=True,
+    )
+
+
+def score_sentences(lines: list[str], *, max_claims: int | None = DEFAULT_MAX_CLAIMS) -> Extraction:
+    """Each non-blank line taken as one sentence and weighed on its own: no splitting, no
+    folding of repeats, no context from its neighbours (how check-worthiness is measured from
+    outside). ``scored`` has one entry per non-blank line, in order."""
+    sentences = [_Sentence(_tidy(line), "", None) for line in lines if line.strip()]
+    language = languages.detect_language("\n".join(s.text for s in sentences))
+    english = language in (None, *TRAINED_LANGUAGES)
+    eligible = [_can_be_claim(s.text, english=english) for s in sentences]
+    return _rank(sentences, eligible, max_claims=max_claims, language=language, context=False)
+
+
+def _rank(
+    sentences: list[_Sentence],
+    eligible: list[bool],
+    *,
+    max_claims: int | None,
+    language: str | None,
+    context: bool,
+) -> Extraction:
+    """Score the sentences and offer the best ``max_claims`` eligible ones above the threshold,
+    in article order."""
+    fallback = language is not None and language not in TRAINED_LANGUAGES
     model = checkworthiness.load_model()
-    scored = [(index, s, checkworthiness.score(s, model)) for index, s in enumerate(candidates)]
-    worthy = [item for item in scored if item[2] >= model.threshold]
-    best = sorted(worthy, key=lambda item: (-item[2], item[0]))[:max_claims]
-    best.sort(key=lambda item: item[0])
-    return [
-        ExtractedClaim(position=position, text=sentence, score=round(value, 4))
-        for position, (_, sentence, value) in enumerate(best)
+    threshold = checkworthiness.NEUTRAL_THRESHOLD if fallback else model.threshold
+    claimants: list[str | None] = []
+    previous_claimant: str | None = None
+    for sentence in sentences:
+        claimant = claim_context.claimant_of(sentence.text, previous_claimant=previous_claimant)
+        claimants.append(claimant)
+        previous_claimant = claimant or previous_claimant
+    values = [
+        checkworthiness.neutral_score(s.text, attributed=who is not None)
+        if fallback
+        else checkworthiness.score(s.text, model)
+        for s, who in zip(sentences, claimants, strict=True)
     ]
+    worthy = [i for i, value in enumerate(values) if eligible[i] and value >= threshold]
+    best = sorted(worthy, key=lambda i: (-values[i], i))
+    offered = sorted(best if max_claims is None else best[:max_claims])
+    rank = {index: position for position, index in enumerate(offered)}
+    scored: list[ExtractedClaim] = []
+    for index, sentence in enumerate(sentences):
+        text = sentence.text
+        if context:
+            before = claimants[index - 1] if index > 0 else None
+            text = claim_context.standalone(text, sentence.previous, previous_claimant=before)
+        scored.append(
+            ExtractedClaim(
+                position=rank.get(index),
+                text=text,
+                score=round(values[index], 4),
+                sentence=sentence.text,
+                claimant=claimants[index],
+                paragraph=sentence.paragraph,
+                offered=index in rank,
+            )
+        )
+    claims = [item for item in scored if item.offered]
+    return Extraction(
+        claims=claims,
+        scored=scored,
+        language=language,
+        fallback=fallback,
+        withheld=len(best) - len(offered),
+    )

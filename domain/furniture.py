@@ -48,6 +48,8 @@ _LINE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"^\s*(?:photo|photograph|photos|image|picture|pictured|file photo|caption|credit|"
         r"photo credit|illustration)\s*[:|]",
         r"\((?:" + _AGENCIES + r")?\s*photo\b[^)]*\)",
+        # A caption closed by its photographer's credit: "(Jose Luis Gonzalez/Reuters)".
+        r"\([A-Z][^()/]{2,60}/(?:" + _AGENCIES + r"|Getty Images|ABC News|NBC News|CBS News)\)\s*$",
         r"\bgetty images\b|\bshutterstock\b|\bvia reuters\b",
         r"\b(?:REUTERS|AFP|AP|EPA|XINHUA)/[A-Z]",
         # Timestamps.

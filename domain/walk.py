@@ -203,6 +203,8 @@ class Submission:
     truncated_at: int | None = None
     found: int = 0  # check-worthy sentences found; more than `total` when the cap held some back
     title: str | None = None
+    language: str | None = None
+    other_language: bool = False  # claims weighed by figures, names and attributions only
 
     @property
     def held_back(self) -> int:

@@ -156,7 +156,7 @@ def _process_pool(workers: int) -> Executor:
     context: BaseContext = get_context("spawn")  # Windows has no forkserver
     if "forkserver" in get_all_start_methods():
         server = get_context("forkserver")
-        server.set_forkserver_preload(["domain.import_workers"])
+        server.set_forkserver_preload(["services.import_workers"])
         context = server
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_ctrl_c)
 

@@ -13,8 +13,7 @@ from dataclasses import replace
 from db.models import Claim, utcnow
 from db.uow import Database, UnitOfWork
 from domain.access import Member
-from domain.extraction import extract_claims
-from domain.normalize import normalize_claim
+from domain.extraction import extract
 from domain.queue import AssignmentOutcome
 from domain.source_links import LinkError, SourceReply, article_url, source_reply
 from domain.titles import headline
@@ -54,9 +53,6 @@ from domain.walk import (
 from services.archive import ClaimArchive
 from services.verdicts import article_summary, notices_for, record_act
 
-#: Every check-worthy sentence is counted (the input is capped already); the cap offers the best.
-MAX_FOUND = 1_000_000
-
 
 class ReviewService:
     def __init__(
@@ -82,9 +78,9 @@ class ReviewService:
         Extraction runs before the transaction opens: it is the slow part and needs no database.
         """
         readable = article.text[: self._max_chars]
-        found = extract_claims(readable, max_claims=MAX_FOUND)
-        offered = [found[i] for i in most_worthy([c.score for c in found], self._max_claims)]
-        rows = [(c.text, normalize_claim(c.text), c.score) for c in offered]
+        extraction = extract(readable, max_claims=None)
+        found = extraction.claims
+        rows = [found[i] for i in most_worthy([c.score for c in found], self._max_claims)]
         truncated = self._max_chars if len(article.text) > self._max_chars else None
         if article.title is None and article.source_kind == "text":
             article = replace(article, title=headline(article.text))
@@ -111,7 +107,15 @@ class ReviewService:
             elif previous is not None:
                 tx.walks.end(member.reviewer_id, chat_id)
             return Submission(
-                stored.id, len(rows), first, abandoned, truncated, len(found), article.title
+                stored.id,
+                len(rows),
+                first,
+                abandoned,
+                truncated,
+                found=len(found),
+                title=article.title,
+                language=extraction.language,
+                other_language=extraction.fallback,
             )
 
         return self._db.run(work)
@@ -140,7 +144,7 @@ class ReviewService:
         if held is None:
             return None
         article_id, text = held
-        found = extract_claims(text[: self._max_chars], max_claims=MAX_FOUND)
+        found = extract(text[: self._max_chars], max_claims=None).claims
 
         def add(tx: UnitOfWork) -> MoreClaims | None:
             stored = tx.claims.of_article(article_id)
@@ -152,7 +156,7 @@ class ReviewService:
             after = max((claim.position for claim in stored), default=-1) + 1
             claims = tx.claims.add_many(
                 article_id,
-                [(c.text, normalize_claim(c.text), c.score) for c in batch],
+                batch,
                 first_position=after,
             )
             walk = tx.walks.state(member.reviewer_id, chat_id)

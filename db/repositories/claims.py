@@ -15,6 +15,8 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, update
 from sqlmodel import Session, col, select
 
 from db.models import Article, Assignment, Claim, ReviewSession, Verdict
+from domain.extraction import ExtractedClaim
+from domain.normalize import normalize_claim
 from domain.queue import QueuedClaim
 from domain.verdicts import ClaimStatus, VerdictKind
 
@@ -33,13 +35,24 @@ class ClaimRepository:
     # --- an article's claims -----------------------------------------------------------------
 
     def add_many(
-        self, article_id: int, claims: Sequence[tuple[str, str, float]], *, first_position: int = 0
+        self, article_id: int, claims: Sequence[ExtractedClaim], *, first_position: int = 0
     ) -> list[Claim]:
-        """Store (text, normalized text, score) triples in article order (after `first_position`
-        when /more adds claims the cap held back)."""
+        """Store an article's claims in article order, with what extraction knew of each (after
+        `first_position` when /more adds claims the cap held back)."""
         rows = [
-            Claim(article_id=article_id, position=i, text=text, normalized_text=norm, score=score)
-            for i, (text, norm, score) in enumerate(claims, start=first_position)
+            Claim(
+                article_id=article_id,
+                position=i,
+                text=claim.text,
+                normalized_text=normalize_claim(claim.text),
+                score=claim.score,
+                sentence=claim.sentence
+                if claim.sentence and claim.sentence != claim.text
+                else None,
+                claimant=claim.claimant,
+                context=claim.paragraph or None,
+            )
+            for i, claim in enumerate(claims, start=first_position)
         ]
         self._session.add_all(rows)
         self._session.flush()

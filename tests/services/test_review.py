@@ -137,3 +137,22 @@ def test_next_on_two_replicas_hands_one_reviewer_one_claim(pg_services: MakeServ
         )
         step = one.review.choose(reviewer, reviewer.telegram_id, held[0], Rating.NOT_A_CLAIM, 1)
         assert not isinstance(step, Stale)
+
+
+def test_the_same_article_pasted_twice_at_once_on_two_replicas(pg_services: MakeServices) -> None:
+    """Two submissions race for the reviewer's one walk: both are stored, neither fails."""
+    one, two = pg_services(), pg_services()
+    admin = admin_of(one)
+    admin_of(two)
+    chat = admin.telegram_id
+    for _ in range(3):
+        submitted = at_once(
+            *(
+                partial(r.review.submit_article, admin, chat, ArticleInput(ARTICLE, "text"))
+                for r in (one, two)
+            )
+        )
+        assert all(s.first is not None for s in submitted)
+        with one.db.unit() as tx:
+            walk = tx.walks.state(admin.reviewer_id, chat)
+        assert walk is not None and walk.article_id in {s.article_id for s in submitted}

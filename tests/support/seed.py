@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from db.uow import Database
 from domain.access import Person
-from domain.normalize import normalize_claim
+from domain.extraction import ExtractedClaim
 from domain.verdicts import Rating, Role, VerdictKind
 from domain.walk import ArticleInput
 from services.verdicts import record_act
@@ -41,7 +41,7 @@ def seed_verdicts(engine: Engine, items: list[Seeded], *, url: str | None = None
         )
         assert article.id is not None
         claims = tx.claims.add_many(
-            article.id, [(item.claim, normalize_claim(item.claim), 1.0) for item in items]
+            article.id, [ExtractedClaim(i, item.claim, 1.0) for i, item in enumerate(items)]
         )
         for claim, item in zip(claims, items, strict=True):
             change = record_act(

@@ -5,7 +5,7 @@ flag is computed for existing rows by the domain's one rule (`domain.verdicts.st
 review count the desk used by default (one).
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 22:30:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from domain.verdicts import Act, Rating, VerdictKind, standing
 
 revision: str = "0005"
-down_revision: str | None = "0003"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
