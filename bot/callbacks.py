@@ -26,6 +26,8 @@ class Action(StrEnum):
     REUSE = "u"
     PAGE = "p"
     SETTLE = "d"
+    CONTEXT = "v"  # show the claim's paragraph: v:<claim id>
+    EDIT = "e"  # restate the claim before rating it: e:<claim id>
     TEXT = "x"  # what a held text is: x:<claim id>:<a|k|o><its fingerprint> (`domain.walk`)
 
 
@@ -115,6 +117,14 @@ def page(number: int) -> str:
 
 def settle(claim_id: int, rating: Rating) -> str:
     return Callback(Action.SETTLE, claim_id, CODES_BY_CHOICE[rating]).encode()
+
+
+def context(claim_id: int) -> str:
+    return Callback(Action.CONTEXT, claim_id).encode()
+
+
+def edit(claim_id: int) -> str:
+    return Callback(Action.EDIT, claim_id).encode()
 
 
 def text_choice(claim_id: int, choice: TextChoice, fingerprint: str) -> str:

@@ -25,7 +25,11 @@ def verdict_keyboard(card: ClaimCard) -> InlineKeyboardMarkup:
                 )
             ]
         )
+    tools = [InlineKeyboardButton("✏️ Edit", callback_data=callbacks.edit(cid))]
+    if card.has_context:
+        tools.insert(0, InlineKeyboardButton("📄 Context", callback_data=callbacks.context(cid)))
     rows += [
+        tools,
         [button(Rating.TRUE, "✅ True"), button(Rating.MOSTLY_TRUE, "☑️ Mostly true")],
         [button(Rating.MISLEADING, "⚠️ Misleading"), button(Rating.FALSE, "❌ False")],
         [button(Rating.UNVERIFIABLE, "❔ Unverifiable")],

@@ -13,7 +13,9 @@ from domain.walk import (
     AwaitingSource,
     Cancelled,
     ClaimCard,
+    ClaimContext,
     DisputeAlert,
+    EditAsked,
     MoreClaims,
     RecordedVerdict,
     Submission,
@@ -153,6 +155,8 @@ def claim_card(card: ClaimCard) -> str:
         f"<b>Claim {card.number} of {card.total}</b>",
         f"<blockquote>{escape_text(_clip(card.text))}</blockquote>",
     ]
+    if card.claimant:
+        parts.append(f"🗣 Said by: {escape_text(_clip(card.claimant, 100))}")
     if card.earlier is not None:
         parts.append(checked_before(card.earlier))
     for similar in card.similar:
@@ -218,6 +222,33 @@ def text_answered(answered: TextAnswered, number: int | None) -> str:
     if answered.choice is TextChoice.NOTE:
         return f"📝 Kept as a note on claim {number}."
     return f"↩️ Back to claim {number}."
+
+
+def claim_context(context: ClaimContext) -> str:
+    """The paragraph with the claim's own sentence marked: what it leans on is in view."""
+    paragraph = _clip(context.paragraph, MAX_CLAIM_CHARS)
+    start = paragraph.find(context.sentence)
+    if start < 0:
+        body = escape_text(paragraph)
+    else:
+        end = start + len(context.sentence)
+        body = (
+            escape_text(paragraph[:start])
+            + f"<b><u>{escape_text(paragraph[start:end])}</u></b>"
+            + escape_text(paragraph[end:])
+        )
+    said = f"\n🗣 Said by: {escape_text(_clip(context.claimant, 100))}" if context.claimant else ""
+    return f"📄 <b>Claim {context.number}, in context</b>\n<blockquote>{body}</blockquote>{said}"
+
+
+NO_CONTEXT = "The paragraph of this claim is not known."
+
+
+def edit_prompt(asked: EditAsked) -> str:
+    return (
+        f"✏️ Send claim {asked.number} as one sentence that stands alone (who, what, when). "
+        "Both wordings are kept; matching uses yours. /claim to keep it as it is."
+    )
 
 
 def new_dispute(alert: DisputeAlert) -> str:

@@ -192,6 +192,10 @@ class ReviewSession(SQLModel, table=True):
     card_lost: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
+    # The reviewer pressed "Edit": their next text restates the claim.
+    editing: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     updated_at: datetime = _timestamp()
 
 

@@ -50,6 +50,8 @@ class ClaimCard:
     earlier: ArchivedVerdict | None = None
     similar: tuple[ArchivedVerdict, ...] = ()
     note: str | None = None  # the reviewer's note, waiting for the verdict
+    claimant: str | None = None  # who the sentence says made the claim
+    has_context: bool = False  # the paragraph it came from is known ("📄 Context")
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +264,7 @@ class WalkState:
     pending_text: str | None = None
     pending_note: str | None = None
     card_lost: bool = False
+    editing: bool = False
 
 
 #: Fewer words than this, after a lost claim message, is a nudge ("hello?"), not an article.
@@ -269,6 +272,7 @@ NUDGE_WORDS = 5
 
 
 class TextRoute(StrEnum):
+    EDIT = "edit"  # the reviewer pressed "Edit": the text restates the claim
     ARTICLE = "article"  # no claim waits (or a link while a verdict waits): read it as one
     SOURCE = "source"  # a source is owed and the text holds a link: the verdict's source
     ASK = "ask"  # anything else while a claim waits: ask first, drop nothing
@@ -284,6 +288,8 @@ def route_text(walk: WalkState | None, *, has_link: bool, is_link: bool, words: 
     """
     if walk is None or walk.claim_id is None:
         return TextRoute.ARTICLE
+    if walk.editing and walk.pending_rating is None and not is_link:
+        return TextRoute.EDIT
     if walk.pending_rating is not None and has_link:
         return TextRoute.SOURCE
     if walk.pending_rating is None and is_link:
@@ -375,3 +381,27 @@ def distinct_matches(
         if len(kept) == limit:
             break
     return tuple(kept)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimContext:
+    """ "📄 Context": the paragraph a claim came from, and the sentence in it to mark."""
+
+    claim_id: int
+    number: int
+    paragraph: str
+    sentence: str
+    claimant: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EditAsked:
+    """ "✏️ Edit" was pressed: the next text restates claim `number`."""
+
+    claim_id: int
+    number: int
+    text: str
+
+
+#: A restated claim is a sentence: at least this many words.
+MIN_EDIT_WORDS = 3

@@ -21,6 +21,7 @@ from domain.verdicts import ClaimStatus, Rating, VerdictKind
 from domain.walk import (
     ALREADY_WAITING,
     LOCKED,
+    MIN_EDIT_WORDS,
     NO_SUCH_VERDICT,
     NOTHING_TO_CHANGE,
     SKIP,
@@ -29,7 +30,9 @@ from domain.walk import (
     BadLink,
     Cancelled,
     ClaimCard,
+    ClaimContext,
     DisputeAlert,
+    EditAsked,
     MoreClaims,
     NotWaiting,
     RecordedVerdict,
@@ -200,6 +203,13 @@ class ReviewService:
                 return None
             if walk.card_lost:
                 tx.walks.clear_card_lost(reviewer_id=member.reviewer_id, chat_id=chat_id)
+            if walk.editing:
+                tx.walks.set_editing(
+                    reviewer_id=member.reviewer_id,
+                    chat_id=chat_id,
+                    claim_id=walk.claim_id,
+                    on=False,
+                )
             return self._current(tx, claim, walk)
 
         return self._db.run(work)
@@ -256,7 +266,7 @@ class ReviewService:
 
     def give_source(
         self, member: Member, chat_id: int, text: str
-    ) -> Step | BadLink | NotWaiting | Stale | TextQuestion | Resent:
+    ) -> Step | BadLink | NotWaiting | Stale | TextQuestion | Resent | ClaimCard:
         """A text came while the reviewer may be in a walk (`domain.walk.route_text`).
 
         NotWaiting: it is an article. Otherwise it is the owed source (links and a note), or it
@@ -269,7 +279,9 @@ class ReviewService:
         except LinkError as error:
             link_error = str(error)
 
-        def work(tx: UnitOfWork) -> Step | BadLink | NotWaiting | Stale | TextQuestion | Resent:
+        def work(
+            tx: UnitOfWork,
+        ) -> Step | BadLink | NotWaiting | Stale | TextQuestion | Resent | ClaimCard:
             walk = tx.walks.state(member.reviewer_id, chat_id)
             route = route_text(
                 walk,
@@ -283,6 +295,8 @@ class ReviewService:
             claim = tx.claims.get(walk.claim_id)
             assert claim is not None
             current = self._current(tx, claim, walk)
+            if route is TextRoute.EDIT:
+                return self._restate(tx, member, chat_id, claim, text)
             if route is TextRoute.RESEND:
                 tx.walks.clear_card_lost(reviewer_id=member.reviewer_id, chat_id=chat_id)
                 return Resent(current)
@@ -345,6 +359,53 @@ class ReviewService:
             return TextAnswered(choice, current=self._current(tx, claim, walk), note=note)
 
         return self._db.run(work)
+
+    def context(self, claim_id: int) -> ClaimContext | None:
+        """ "📄 Context": the claim's paragraph, with the article's own sentence to mark."""
+
+        def work(tx: UnitOfWork) -> ClaimContext | None:
+            claim = tx.claims.get(claim_id)
+            if claim is None or claim.id is None or not claim.context:
+                return None
+            sentence = claim.sentence or claim.text
+            return ClaimContext(
+                claim.id, claim.position + 1, claim.context, sentence, claim.claimant
+            )
+
+        return self._db.run(work, effect=False)
+
+    def start_edit(self, member: Member, chat_id: int, claim_id: int) -> EditAsked | Stale:
+        """ "✏️ Edit": the reviewer's next text restates the claim (before it is rated)."""
+
+        def work(tx: UnitOfWork) -> EditAsked | Stale:
+            claim = tx.claims.get(claim_id)
+            refusal = _locked(claim, member) or refuse_turn(
+                tx.walks.state(member.reviewer_id, chat_id), claim_id, owes_source=False
+            )
+            if refusal is not None:
+                return refusal
+            assert claim is not None
+            tx.walks.set_editing(
+                reviewer_id=member.reviewer_id, chat_id=chat_id, claim_id=claim_id, on=True
+            )
+            return EditAsked(claim_id, claim.position + 1, claim.text)
+
+        return self._db.run(work)
+
+    def _restate(
+        self, tx: UnitOfWork, member: Member, chat_id: int, claim: Claim, text: str
+    ) -> ClaimCard | Stale:
+        """The restated claim replaces the offered text (kept, with the article's sentence, in
+        `sentence`), and its card comes again, matched on the new wording."""
+        wording = " ".join(text.split())[:MAX_CLAIM_CHARS]
+        if len(wording.split()) < MIN_EDIT_WORDS:
+            return Stale(EDIT_TOO_SHORT)
+        assert claim.id is not None and claim.article_id is not None
+        tx.claims.restate(claim, wording)
+        tx.walks.set_editing(
+            reviewer_id=member.reviewer_id, chat_id=chat_id, claim_id=claim.id, on=False
+        )
+        return self._card(tx, claim, tx.claims.count_in_article(claim.article_id))
 
     def card_lost(self, member: Member, chat_id: int, claim_id: int) -> None:
         """The claim's message could not be sent: the reviewer's next message gets it again."""
@@ -547,6 +608,8 @@ class ReviewService:
             text=claim.text,
             earlier=earlier,
             similar=distinct_matches(earlier, list(similar)),
+            claimant=claim.claimant,
+            has_context=bool(claim.context),
         )
 
     def _current(self, tx: UnitOfWork, claim: Claim, walk: WalkState) -> ClaimCard | AwaitingSource:
@@ -601,6 +664,8 @@ class ReviewService:
 
 
 ANSWERED = "That question was already answered."
+EDIT_TOO_SHORT = "Send the claim as a whole sentence, or /claim to keep it as it is."
+MAX_CLAIM_CHARS = 1000
 REPLACED = "A newer message holds this one too: answer the question below it."
 
 

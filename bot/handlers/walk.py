@@ -140,6 +140,29 @@ async def show_current(
         await show_card(context, chat_id_of(update), current)
 
 
+async def on_claim_tool(update: Update, context: BotContext) -> None:
+    """ "📄 Context" (the claim's paragraph) or "✏️ Edit" (restate it) on a claim card."""
+    query = update.callback_query
+    data = await pressed_button(update)
+    if query is None or data is None:
+        return
+    review = context.services.review
+    if data.action is callbacks.Action.CONTEXT:
+        found = await run(review.context, data.claim_id)
+        await query.answer(None if found else texts.NO_CONTEXT)
+        if found is not None:
+            await reply(update, texts.claim_context(found))
+        return
+    chat_id = chat_id_of(update)
+    asked = await run(review.start_edit, context.the_member, chat_id, data.claim_id)
+    if isinstance(asked, Stale):
+        if not await run(context.services.updates.seen, update.update_id):
+            await query.answer(asked.reason, show_alert=asked.alert)
+        return
+    await query.answer()
+    await reply(update, texts.edit_prompt(asked))
+
+
 async def source_reply(update: Update, context: BotContext, text: str) -> bool:
     """A text while a claim waits: the owed source, or a question. False: read it as an article."""
     chat_id = chat_id_of(update)
@@ -156,6 +179,8 @@ async def source_reply(update: Update, context: BotContext, text: str) -> bool:
         await reply(update, texts.bad_link(outcome.reason, outcome.awaiting))
     elif isinstance(outcome, Stale):
         await reply(update, texts.escape_text(outcome.reason))
+    elif isinstance(outcome, ClaimCard):
+        await show_card(context, chat_id, outcome)
     else:
         await show_step(context, chat_id, outcome)
     return True

@@ -58,6 +58,15 @@ class ClaimRepository:
         self._session.flush()
         return rows
 
+    def restate(self, claim: Claim, text: str) -> None:
+        """The reviewer's standalone wording becomes the claim's text (what matching and every
+        export use); the article's own sentence stays in `sentence`."""
+        if claim.sentence is None:
+            claim.sentence = claim.text
+        claim.text, claim.normalized_text = text, normalize_claim(text)
+        self._session.add(claim)
+        self._session.flush()
+
     def get(self, claim_id: int) -> Claim | None:
         return self._session.get(Claim, claim_id)
 

@@ -38,6 +38,7 @@ class WalkRepository:
             walk.pending_text,
             walk.pending_note,
             walk.card_lost,
+            walk.editing,
         )
 
     def start(self, *, reviewer_id: int, chat_id: int, article_id: int, claim_id: int) -> None:
@@ -48,6 +49,7 @@ class WalkRepository:
         walk.article_id, walk.claim_id = article_id, claim_id
         walk.claim_message_id, walk.pending_rating, walk.updated_at = None, None, utcnow()
         walk.pending_text, walk.pending_note, walk.card_lost = None, None, False
+        walk.editing = False
         self._session.add(walk)
         self._session.flush()
 
@@ -93,6 +95,7 @@ class WalkRepository:
                 pending_text=None,
                 pending_note=None,
                 card_lost=False,
+                editing=False,
                 updated_at=utcnow(),
             )
         )
@@ -161,6 +164,18 @@ class WalkRepository:
             .where(col(ReviewSession.card_lost).is_(True))
             .values(card_lost=False)
         )
+
+    def set_editing(self, *, reviewer_id: int, chat_id: int, claim_id: int, on: bool) -> bool:
+        """Start or stop restating the walk's claim; False when the walk is elsewhere."""
+        result = self._session.exec(
+            update(ReviewSession)
+            .where(col(ReviewSession.reviewer_id) == reviewer_id)
+            .where(col(ReviewSession.chat_id) == chat_id)
+            .where(col(ReviewSession.claim_id) == claim_id)
+            .where(col(ReviewSession.pending_rating).is_(None))
+            .values(editing=on, updated_at=utcnow())
+        )
+        return bool(result.rowcount == 1)
 
     def end(self, reviewer_id: int, chat_id: int) -> None:
         walk = self.get(reviewer_id, chat_id)

@@ -80,7 +80,7 @@ async def test_full_review_of_an_article(bot: BotHarness) -> None:
     # Claim 1: False, first with something that is not a link, then the source.
     card1 = await bot.card(ADMIN_ID, 1)
     assert "175,000 jobs" in shown(card1)
-    assert len(bot.server.buttons(card1)) == 7
+    assert len(bot.server.buttons(card1)) == 9  # 📄 Context, ✏️ Edit and the seven verdicts
     bot.press(ADMIN_ID, card1, "False")
     await bot.server.wait_for_message(
         ADMIN_ID, lambda m: m.message_id == card1.message_id and "Now send" in shown(m)

@@ -25,6 +25,9 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("card_lost", sa.Boolean(), nullable=False, server_default=sa.false())
         )
+        batch.add_column(
+            sa.Column("editing", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     with op.batch_alter_table("article") as batch:
         batch.add_column(sa.Column("claims_found", sa.Integer(), nullable=True))
     with op.batch_alter_table("verdict") as batch:
@@ -52,6 +55,7 @@ def downgrade() -> None:
     with op.batch_alter_table("article") as batch:
         batch.drop_column("claims_found")
     with op.batch_alter_table("review_session") as batch:
+        batch.drop_column("editing")
         batch.drop_column("card_lost")
         batch.drop_column("pending_note")
         batch.drop_column("pending_text")

@@ -1,0 +1,57 @@
+"""End to end: a claim in its context, and restated by the reviewer before rating."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from db.models import Claim
+from tests.conftest import ADMIN_ID, BotHarness, shown
+
+ARTICLE = """Border officials said on Monday that 40 adults and children had been returned from \
+Mexico after the raid. Six of the adults are now facing criminal charges, the officials said.
+
+The mayor said the city spent $2.1 million on the operation in 2025."""
+
+
+def _claims(bot: BotHarness) -> list[Claim]:
+    with Session(bot.application.bot_data["services"].db.engine) as session:
+        return list(session.exec(select(Claim).order_by(col(Claim.id))).all())
+
+
+async def test_context_shows_the_paragraph_with_the_sentence_marked(bot: BotHarness) -> None:
+    await bot.reply_to(ADMIN_ID, ARTICLE, "found")
+    card = await bot.card(ADMIN_ID, 1)
+    labels = [label for label, _ in bot.server.buttons(card)]
+    assert labels[:2] == ["📄 Context", "✏️ Edit"]
+    before = set(bot.server.messages)
+    bot.press(ADMIN_ID, card, "Context")
+    shown_context = await bot.server.wait_for_message(
+        ADMIN_ID, lambda m: (m.chat_id, m.message_id) not in before and "in context" in shown(m)
+    )
+    text = shown(shown_context)
+    assert "Border officials said on Monday" in text
+    claim = _claims(bot)[0]
+    assert f"<b><u>{claim.sentence or claim.text}</u></b>" in (shown_context.text or "")
+
+
+async def test_edit_restates_the_claim_and_keeps_both_texts(bot: BotHarness) -> None:
+    await bot.reply_to(ADMIN_ID, ARTICLE, "found")
+    card = await bot.card(ADMIN_ID, 1)
+    original = _claims(bot)[0].text
+    bot.press(ADMIN_ID, card, "Edit")
+    await bot.server.wait_for_message(ADMIN_ID, lambda m: "one sentence that stands" in shown(m))
+    await bot.reply_to(ADMIN_ID, "Mexico", "whole sentence")  # too short: asked again
+    restated = "Six adults returned from Mexico face criminal charges, US officials said."
+    before = set(bot.server.messages)
+    bot.say(ADMIN_ID, restated)
+    again = await bot.server.wait_for_message(
+        ADMIN_ID,
+        lambda m: (m.chat_id, m.message_id) not in before and "What is your verdict?" in shown(m),
+    )
+    assert restated in shown(again) and shown(again).startswith("Claim 1 of ")
+    claim = _claims(bot)[0]
+    assert claim.text == restated and claim.sentence is not None
+    assert claim.sentence != restated and original != restated
+    # The walk goes on from the restated card; a text now is a stray text again.
+    bot.press(ADMIN_ID, again, "Not a claim")
+    await bot.card(ADMIN_ID, 2)
