@@ -50,10 +50,12 @@ from __future__ import annotations
 import gc
 import heapq
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import itemgetter
 
 from rapidfuzz import fuzz
@@ -63,8 +65,12 @@ from domain.normalize import normalize_claim
 __all__ = [
     "DEFAULT_SAME_THRESHOLD",
     "DEFAULT_SIMILAR_THRESHOLD",
+    "STOPWORDS",
     "ClaimIndex",
+    "Comparison",
     "Match",
+    "compare_claims",
+    "word_overlap",
 ]
 
 DEFAULT_SAME_THRESHOLD: float = 85.0
@@ -99,6 +105,8 @@ _STOPWORDS = _words(
     was we were what when where which while who whom why will with would you your yours yourself
     yourselves says said say saying claim claims claimed"""
 )
+#: Words that carry no topic (the search index drops them from queries).
+STOPWORDS = _STOPWORDS
 _NEGATIONS = _words(
     "not no never nobody nothing none neither nor without nowhere cannot false fake"
 )
@@ -408,3 +416,220 @@ class ClaimIndex:
                 shared_mass += weight
         total = query_mass + claim_mass
         return 2.0 * shared_mass / total if total else 0.0
+
+
+# -- the "same claim" decision of the hybrid archive ---------------------------------------------
+#
+# The archive (services/archive.py) retrieves candidates by words and by meaning; this decides
+# which candidate is the *same* claim, and says why a close one is not. Rule, calibrated by
+# bench/matching_sets.py on a restatement set and a near-miss set (figure, negation, place,
+# direction, actor):
+#
+#   same  =  no veto  AND  (cosine >= SAME_COSINE  OR  (cosine >= SAME_COSINE_WITH_WORDS AND
+#                                                         word overlap >= SAME_WORD_OVERLAP))
+#
+# Cosine alone cannot decide: MiniLM puts "crime increased" / "crime decreased" at 0.87 and a
+# swapped actor at 0.85, above some true restatements (0.77). The vetoes catch those; the cosine
+# and the word overlap make sure that what remains is about the same thing.
+
+SAME_COSINE = 0.86
+SAME_COSINE_WITH_WORDS = 0.68
+SAME_WORD_OVERLAP = 0.3
+
+_TOKEN_RE = re.compile(r"[^\W\d_][\w'’.-]*|[.!?:;\"“”]")
+_SENTENCE_END = frozenset('.!?:;"“”')
+_NOT_NAMES = _words(
+    """i january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr sen rep gov pres
+    president senator governor congressman congresswoman"""
+)
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> tuple[frozenset[str], frozenset[str]]:
+    """English words (lower case) and proper nouns (as written), from the ``english-words``
+    package's web2 list: a sentence's first word is a name only if it is not a common word."""
+    from english_words import get_english_words_set
+
+    words = get_english_words_set(["web2"], lower=False, alpha=True)
+    return frozenset(w for w in words if w.islower()), frozenset(w for w in words if w.istitle())
+
+
+def _is_common(word: str) -> bool:
+    lower, proper = _common_words()
+    if word in proper:
+        return False
+    w = word.lower()
+    stems = (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w)
+    return any(s in lower for s in stems) or (w.endswith("ies") and w[:-3] + "y" in lower)
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """Capitalised names in a claim's original text, in order of appearance (lower-cased)."""
+
+    order: tuple[str, ...]
+    shown: dict[str, str]  # lower -> as written
+    runs: tuple[tuple[str, ...], ...]  # consecutive capitalised words, for acronyms
+
+
+def _names(text: str, other_words: frozenset[str]) -> _Names:
+    """People and organisations: capitalised words that are not places or sentence furniture.
+
+    A sentence's first word is capitalised anyway: it counts only when it is not a common
+    English word and the other claim does not use it in lower case ("Crime rose" / "violent crime
+    rose").
+    """
+    order: list[str] = []
+    shown: dict[str, str] = {}
+    runs: list[tuple[str, ...]] = []
+    run: list[str] = []
+    initial = True
+    for token in _TOKEN_RE.findall(text):
+        if token in _SENTENCE_END:
+            initial = True
+            if run:
+                runs.append(tuple(run))
+                run = []
+            continue
+        word = token.strip(".'’-")
+        if word.endswith(("'s", "’s")):
+            word = word[:-2]
+        lower = word.lower()
+        capital = word[:1].isupper()
+        proper = (
+            capital
+            and len(word) > 1
+            and lower not in _STOPWORDS
+            and not (initial and (lower in other_words or _is_common(word)))
+        )
+        name = (
+            proper
+            and lower not in _NOT_NAMES
+            and lower not in _PLACES
+            and normalize_claim(word) not in _PLACES
+        )
+        initial = False
+        if name and lower not in shown:
+            order.append(lower)
+            shown[lower] = word
+        if proper:
+            run.append(lower)
+        elif run:
+            runs.append(tuple(run))
+            run = []
+    if run:
+        runs.append(tuple(run))
+    return _Names(order=tuple(order), shown=shown, runs=tuple(runs))
+
+
+def _acronym_of(acronym: str, runs: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
+    """The run of capitalised words whose initials spell (the start of) ``acronym``:
+    NYC = New York City, ISIS ~ Islamic State."""
+    for run in runs:
+        initials = "".join(w[0] for w in run)
+        if len(initials) >= 2 and (acronym == initials or acronym.startswith(initials)):
+            return run
+    return None
+
+
+def _name_difference(a: _Names, b: _Names) -> tuple[list[str], list[str]]:
+    """Names only in ``a`` and only in ``b``, after matching acronyms to their spelled-out form."""
+    only_a = [n for n in a.order if n not in b.shown]
+    only_b = [n for n in b.order if n not in a.shown]
+    for mine, theirs, other in ((only_a, only_b, b), (only_b, only_a, a)):
+        for name in list(mine):
+            if name.isalpha() and len(name) <= 6:
+                run = _acronym_of(name, other.runs)
+                if run is not None:
+                    mine.remove(name)
+                    for word in run:
+                        if word in theirs:
+                            theirs.remove(word)
+    return only_a, only_b
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """How an archived claim relates to a new one, in words a reviewer reads on the card."""
+
+    same: bool
+    score: float  # 0..100, the ranking score shown to the reviewer
+    agrees: tuple[str, ...]  # "same figure: 8000", "same place: syria"
+    differs: tuple[str, ...]  # "13 → 31", "another place: Iraq / Syria"
+
+
+def _content(normalized: str) -> set[str]:
+    words = set(normalized.split()) - _STOPWORDS
+    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words}
+
+
+def word_overlap(a_normalized: str, b_normalized: str) -> float:
+    """Shared content words over the shorter claim's (plural s folded): 0..1."""
+    a, b = _content(a_normalized), _content(b_normalized)
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def compare_claims(
+    query: str, archived: str, *, cosine: float | None, lexical: float = 0.0
+) -> Comparison:
+    """Decide whether ``archived`` is the same claim as ``query`` and explain the difference.
+
+    ``cosine`` is the embeddings' cosine (None when the archived claim has no vector: then the
+    claim can be "similar" but never "same"); ``lexical`` the BM25 score relative to the query's
+    best, used for the ranking score only.
+    """
+    qa, ca = _analyse(query), _analyse(archived)
+    differs: list[str] = []
+    agrees: list[str] = []
+    if qa.figures != ca.figures:
+        old = " ".join(sorted(ca.figures - qa.figures)) or "—"
+        new = " ".join(sorted(qa.figures - ca.figures)) or "—"
+        differs.append(f"{old} → {new}")
+    elif qa.figures:
+        agrees.append("same figures: " + ", ".join(sorted(qa.figures)))
+    if qa.negations != ca.negations:
+        differs.append("one of them is negated")
+    if _opposite_poles(qa.poles, ca.poles):
+        words_q = [w for w in qa.text.split() if w in _POLES and _POLES[w] not in ca.poles]
+        words_c = [w for w in ca.text.split() if w in _POLES and _POLES[w] not in qa.poles]
+        differs.append(f"opposite: {' '.join(words_c) or '—'} / {' '.join(words_q) or '—'}")
+    if (qa.places - ca.places) and (ca.places - qa.places):
+        differs.append(
+            f"another place: {', '.join(sorted(ca.places - qa.places))} / "
+            f"{', '.join(sorted(qa.places - ca.places))}"
+        )
+    elif qa.places & ca.places:
+        agrees.append("same place: " + ", ".join(sorted(qa.places & ca.places)))
+    qn = _names(query, frozenset(ca.text.split()))
+    cn = _names(archived, frozenset(qa.text.split()))
+    only_q, only_c = _name_difference(qn, cn)
+    if only_q and only_c:
+        differs.append(
+            f"another person: {', '.join(cn.shown[n] for n in only_c)} / "
+            f"{', '.join(qn.shown[n] for n in only_q)}"
+        )
+    else:
+        shared = [n for n in qn.order if n in cn.shown]
+        if len(shared) >= 2 and shared != [n for n in cn.order if n in qn.shown]:
+            differs.append("roles swapped: " + " / ".join(qn.shown[n] for n in shared))
+        elif shared:
+            agrees.append("same names: " + ", ".join(qn.shown[n] for n in shared))
+    overlap = word_overlap(qa.text, ca.text)
+    # A shared figure is strong evidence of the same claim (the vetoes already made sure that no
+    # figure differs), as strong as shared words.
+    related = overlap >= SAME_WORD_OVERLAP or bool(qa.figures)
+    agreeing = cosine is not None and (
+        cosine >= SAME_COSINE or (cosine >= SAME_COSINE_WITH_WORDS and related)
+    )
+    if cosine is not None:
+        agrees.append(f"meaning {cosine:.2f}")
+    score = 100.0 * (0.2 * lexical + 0.8 * cosine) if cosine is not None else 100.0 * lexical
+    return Comparison(
+        same=agreeing and not differs,
+        score=round(max(0.0, min(100.0, score)), 1),
+        agrees=tuple(agrees),
+        differs=tuple(differs),
+    )
