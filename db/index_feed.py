@@ -53,6 +53,11 @@ def newest_verdict_id(*, session: Session) -> int:
     return int(session.execute(sa_select(func.max(Verdict.id))).scalar() or 0)
 
 
+def count_claims(*, session: Session) -> int:
+    """All claims, archived or not (the total of a rebuild's progress bar)."""
+    return int(session.execute(sa_select(func.count()).select_from(Claim)).scalar() or 0)
+
+
 def verdicts_after(
     *, session: Session, after_id: int, also: Collection[int] = (), limit: int = 100_000
 ) -> list[tuple[int, int]]:
@@ -103,10 +108,12 @@ def _state(
 
 def claim_states(*, session: Session, claim_ids: Collection[int]) -> list[ClaimState]:
     """The current state of each claim named (unknown ids are left out)."""
-    if not claim_ids:
-        return []
-    statement = _state_query().where(col(Claim.id).in_(list(claim_ids)))
-    return [_state(tuple(row)) for row in session.execute(statement)]
+    ids = list(claim_ids)
+    states: list[ClaimState] = []
+    for start in range(0, len(ids), 10_000):  # bound the bound parameters (SQLite's limit)
+        statement = _state_query().where(col(Claim.id).in_(ids[start : start + 10_000]))
+        states.extend(_state(tuple(row)) for row in session.execute(statement))
+    return states
 
 
 def claims_after(*, session: Session, after_claim_id: int, limit: int) -> list[ClaimState]:

@@ -36,18 +36,18 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-# onnxruntime must be loaded before usearch: the other order crashes the process when the encoder
-# starts (onnxruntime 1.32 / usearch 2.26, seen here). Importing it here fixes the order for
-# every process, since this module is the only one that imports usearch.
-import onnxruntime  # noqa: F401  # isort: skip
 import tantivy
-from usearch.index import Index as AnnIndex
 
-from domain.embedding import DIMENSIONS, MODEL_NAME, Vectors
+from domain.embedding import DIMENSIONS, MODEL_NAME, Vectors, load_onnxruntime
 from domain.matching import STOPWORDS
 
-__all__ = ["Candidate", "HybridIndex", "IndexUnusable", "query_terms"]
+# onnxruntime must be loaded before usearch: the other order crashes the process when the encoder
+# starts (onnxruntime 1.32 / usearch 2.26). Loading it here fixes the order for every process,
+# since this module is the only one that imports usearch.
+load_onnxruntime()
+from usearch.index import Index as AnnIndex  # noqa: E402
+
+__all__ = ["Candidate", "HybridIndex", "IndexLocked", "IndexUnusable", "query_terms"]
 
 FORMAT = 1
 _STATE = "state.json"
@@ -68,6 +68,10 @@ _QUERY_STOPWORDS = STOPWORDS
 
 class IndexUnusable(Exception):
     """The index folder is missing, damaged, or was built by another format or model."""
+
+
+class IndexLocked(Exception):
+    """Another process writes this index folder; open it with ``writable=False``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +169,13 @@ class HybridIndex:
             raise IndexUnusable(f"{folder} is damaged: {error}") from None
         if lexical.searcher().num_docs != state.get("documents"):
             raise IndexUnusable(f"{folder}: the word index and its state disagree")
+        if writable:
+            try:
+                index._writer_now()
+            except ValueError as error:
+                if "Lock" not in str(error):
+                    raise IndexUnusable(f"{folder}: {error}") from None
+                raise IndexLocked(str(folder)) from None
         return index
 
     def _load_vectors(self, used: int, ann_slots: int) -> None:

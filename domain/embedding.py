@@ -41,12 +41,27 @@ _MAX_TOKENS = 128
 _BATCH = 32
 
 
+def load_onnxruntime() -> Any:
+    """Import onnxruntime with its telemetry off.
+
+    onnxruntime 1.32's Linux wheels carry Microsoft's 1DS telemetry: on import they write a
+    device id and an event store under ``~/.cache/Microsoft`` and a ``.ses`` file in the temporary
+    folder, and queue uploads. A fact-checking desk's bot must not report home, so
+    ``ORT_DISABLE_TELEMETRY=1`` is set before the first import (an operator may still set it to 0).
+    """
+    os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+    import onnxruntime
+
+    return onnxruntime
+
+
 class SentenceEncoder:
     """Turns texts into L2-normalised float32 vectors (cosine similarity is a dot product)."""
 
     def __init__(self, model_dir: Path = MODEL_DIR, *, threads: int | None = None) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
+
+        ort = load_onnxruntime()
 
         options = ort.SessionOptions()
         # Two shared cores here: one intra-op thread per core at most, no spinning threads that

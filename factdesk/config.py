@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import time as dt_time
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -85,6 +86,27 @@ class Settings(BaseSettings):
     factdesk_digest_time: dt_time | None = Field(
         default=None, description="UTC time of day of the digest, HH:MM."
     )
+    factdesk_index_dir: Path | None = Field(
+        default=None,
+        description="Folder of the claim search index; default: beside the SQLite file "
+        "(factdesk.db -> factdesk.index/), or ./factdesk-index for a server database.",
+    )
+    factdesk_index_poll_ms: int = Field(
+        default=500, ge=0, description="How often a lookup polls the verdict log for changes."
+    )
+    factdesk_embed_now_limit: int = Field(
+        default=50_000,
+        ge=0,
+        description="factdesk import embeds up to this many claims before returning; "
+        "more are embedded in the background (factdesk index fill, or the running bot).",
+    )
+
+    @property
+    def index_dir(self) -> Path | None:
+        """Where the claim index lives (None: in memory, for an in-memory database)."""
+        if self.factdesk_index_dir is not None:
+            return self.factdesk_index_dir
+        return default_index_dir(self.database_url)
 
     @field_validator("factdesk_admins", mode="before")
     @classmethod
@@ -127,6 +149,21 @@ class Settings(BaseSettings):
                 "environment or in a .env file"
             )
         return self.telegram_bot_token.get_secret_value()
+
+
+def default_index_dir(database_url: str) -> Path | None:
+    """Where the index lives unless configured: beside a SQLite file (``factdesk.db`` ->
+    ``factdesk.index/``), ``factdesk-index/`` in the working folder for a server database, and in
+    memory for an in-memory SQLite database (None)."""
+    prefix = "sqlite:///"
+    if database_url.startswith(prefix):
+        path = database_url[len(prefix) :].split("?", 1)[0]
+        if not path or path == ":memory:":
+            return None
+        return Path(path).with_suffix(".index")
+    if database_url.startswith("sqlite"):
+        return None
+    return Path("factdesk-index")
 
 
 class ConfigError(Exception):

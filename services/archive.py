@@ -1,0 +1,387 @@
+"""The archive of checked claims that every new claim is matched against (the use case).
+
+The database is the truth; the search index (``domain/claim_index.py``) is a persistent copy of
+the archived claims, in a folder beside the database, kept current by following the ``verdict``
+table as a log (``domain/log_position.py``): on :meth:`ClaimArchive.open` it catches up with
+everything recorded since it was last written, and before a lookup it polls again at most every
+``poll_seconds``. A lookup never re-reads the archive. Several replicas on one PostgreSQL
+database each keep their own index folder and follow the same log.
+
+A missing, damaged or outdated index is rebuilt from the database (with a progress callback).
+Embeddings are computed with the claims when few arrive at once; a large import indexes the words
+at once and leaves the vectors to :meth:`ClaimArchive.fill_embeddings` (the bot's job queue, or
+``factdesk index fill``), matching by words meanwhile.
+
+One process writes an index folder at a time. A second process on the same folder (``factdesk
+search`` while the bot runs) reads it as last committed and keeps what it catches up with in a
+small in-memory overlay.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from db import index_feed
+from db.engine import transaction
+from domain.claim_index import Candidate, HybridIndex, IndexLocked, IndexUnusable
+from domain.embedding import SentenceEncoder, Vectors, get_encoder
+from domain.log_position import LogPosition
+from domain.matching import compare_claims
+from domain.normalize import normalize_claim
+from domain.verdicts import Rating
+
+__all__ = ["ArchivedVerdict", "ClaimArchive"]
+
+logger = logging.getLogger(__name__)
+
+#: Up to this many claims arriving in one catch-up are embedded at once; more are left to the
+#: background fill (a bot must not stall on a million-row import made by another process).
+EMBED_NOW_LIMIT = 256
+_PAGE = 20_000
+_LOOKUP_CANDIDATES = 8
+# Candidates scoring below this (0..100) share neither words nor meaning with the text: the
+# nearest neighbours of "xyzzy" are not worth listing.
+_MIN_SCORE = 25.0
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass(frozen=True, slots=True)
+class ArchivedVerdict:
+    """An earlier verdict as the reviewer sees it next to a new claim, with why it matched."""
+
+    claim_id: int
+    claim_text: str
+    verdict_id: int
+    rating: Rating
+    source_url: str | None
+    reviewer: str
+    checked_at: datetime
+    score: float
+    same: bool
+    agrees: tuple[str, ...] = ()
+    differs: tuple[str, ...] = ()
+
+    @property
+    def explanation(self) -> str:
+        """One line for the card: "Same claim" or "Similar, not the same: 13 → 31"."""
+        if self.same:
+            return "Same claim" + (f" ({', '.join(self.agrees)})" if self.agrees else "")
+        if self.differs:
+            return "Similar, not the same: " + "; ".join(self.differs)
+        return f"Similar, not the same ({self.score:.0f}%)"
+
+
+class ClaimArchive:
+    """Archived claims and their verdicts, found by wording and by meaning."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        index_dir: Path | None,
+        similar_threshold: float = 50.0,
+        poll_seconds: float = 0.5,
+        encoder: SentenceEncoder | None = None,
+    ) -> None:
+        """Use :meth:`open`; this only sets up (no database or index access yet)."""
+        self._engine = engine
+        self._folder = index_dir
+        self._similar = similar_threshold
+        self._poll_seconds = poll_seconds
+        self._encoder = encoder
+        self._index: HybridIndex | None = None
+        self._overlay: HybridIndex | None = None  # changes seen by a read-only opener
+        self._hidden: set[int] = set()  # claims the overlay overrides in the main index
+        self._position = LogPosition()
+        self._fill_cursor = 0
+        self._last_poll = 0.0
+        self._lock = threading.RLock()
+        self.rebuilt = False
+
+    # -- opening, following the log ----------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        engine: Engine,
+        *,
+        index_dir: Path | None,
+        similar_threshold: float = 50.0,
+        poll_seconds: float = 0.5,
+        progress: Progress | None = None,
+        embed: bool = True,
+    ) -> ClaimArchive:
+        """Open (or rebuild) the index and catch up with the verdicts recorded since.
+
+        ``embed=False`` leaves the embeddings of a rebuild to :meth:`fill_embeddings`.
+        """
+        archive = cls(
+            engine,
+            index_dir=index_dir,
+            similar_threshold=similar_threshold,
+            poll_seconds=poll_seconds,
+        )
+        archive._open(progress=progress, embed=embed)
+        return archive
+
+    def _open(self, *, progress: Progress | None, embed: bool) -> None:
+        folder = self._folder
+        index: HybridIndex | None = None
+        if folder is not None and folder.exists():
+            try:
+                index = HybridIndex.open(folder, writable=True)
+            except IndexLocked:
+                index = HybridIndex.open(folder, writable=False)
+                self._overlay = HybridIndex.create(None)
+            except IndexUnusable as error:
+                logger.warning("rebuilding the claim index: %s", error)
+        if index is None:
+            self._rebuild(progress=progress, embed=embed)
+        else:
+            self._index = index
+            self._position = LogPosition.from_json(index.meta.get("position"))
+            self._fill_cursor = int(index.meta.get("fill_cursor", 0))
+        self.catch_up(everything=True)
+
+    def _rebuild(self, *, progress: Progress | None, embed: bool) -> None:
+        """Index every archived claim from the database; the log position is taken first, so a
+        verdict recorded meanwhile is caught up with afterwards."""
+        index = HybridIndex.create(self._folder)
+        self._index = index
+        self.rebuilt = True
+        high = transaction(self._engine, lambda s: index_feed.newest_verdict_id(session=s))
+        self._position = LogPosition()
+        self._position.advance([high] if high else [], now=time.time())
+        cursor = 0
+        done = 0
+        total = transaction(self._engine, lambda s: index_feed.count_claims(session=s))
+        while True:
+            page = transaction(
+                self._engine,
+                lambda s: index_feed.claims_after(
+                    session=s,
+                    after_claim_id=cursor,  # noqa: B023 (called at once)
+                    limit=_PAGE,
+                ),
+            )
+            if not page:
+                break
+            cursor = page[-1].claim_id
+            archived = [c for c in page if c.archived]
+            vectors = self._encode([c.text for c in archived]) if embed and archived else None
+            index.upsert([(c.claim_id, c.normalized_text) for c in archived], vectors)
+            done += len(page)
+            if progress is not None:
+                progress(done, total)
+        self._fill_cursor = cursor if embed else 0
+        index.commit(self._meta())
+
+    def catch_up(self, *, everything: bool = False) -> int:
+        """Take in the verdicts recorded since the last look; returns how many claims changed.
+
+        Without ``everything`` it looks at most every ``poll_seconds`` (the bot calls this before
+        each lookup).
+        """
+        with self._lock:
+            now = time.time()
+            if not everything and now - self._last_poll < self._poll_seconds:
+                return 0
+            self._last_poll = now
+            changed = 0
+            while True:
+                high, gaps = self._position.high, list(self._position.gaps)
+                seen = transaction(
+                    self._engine,
+                    lambda s: index_feed.verdicts_after(
+                        session=s,
+                        after_id=high,  # noqa: B023 (called at once)
+                        also=gaps,  # noqa: B023
+                    ),
+                )
+                if not seen:
+                    break
+                claims = {cid for _, cid in seen}
+                states = transaction(
+                    self._engine,
+                    lambda s: index_feed.claim_states(
+                        session=s,
+                        claim_ids=claims,  # noqa: B023 (called at once)
+                    ),
+                )
+                self._apply(states)
+                self._position.advance([vid for vid, _ in seen], now=now)
+                changed += len(claims)
+                if len(seen) < 100_000:
+                    break
+            self._position.expire(now=now)
+            if changed and self._index is not None and self._index.writable:
+                self._index.commit(self._meta())
+            return changed
+
+    def refresh(self) -> None:
+        """Compatibility with the former archive: poll the verdict log now."""
+        self.catch_up(everything=True)
+
+    def _apply(self, states: Sequence[index_feed.ClaimState]) -> None:
+        index = self._overlay or self._index
+        assert index is not None
+        archived = [s for s in states if s.archived]
+        gone = [s.claim_id for s in states if not s.archived]
+        if self._overlay is not None:
+            self._hidden.update(s.claim_id for s in states)
+        if gone:
+            index.remove(gone)
+        if archived:
+            items = [(s.claim_id, s.normalized_text) for s in archived]
+            if len(archived) <= EMBED_NOW_LIMIT or self._overlay is not None:
+                index.upsert(items, self._encode([s.text for s in archived]))
+            else:
+                index.upsert(items)
+                first = min(s.claim_id for s in archived)
+                self._fill_cursor = min(self._fill_cursor, first - 1)
+        if self._overlay is not None:
+            self._overlay.commit()
+
+    def _meta(self) -> dict[str, object]:
+        return {"position": self._position.to_json(), "fill_cursor": self._fill_cursor}
+
+    # -- embeddings ------------------------------------------------------------------------
+
+    def _encoder_now(self) -> SentenceEncoder:
+        if self._encoder is None:
+            self._encoder = get_encoder()
+        return self._encoder
+
+    def _encode(self, texts: list[str], progress: Callable[[int], None] | None = None) -> Vectors:
+        return self._encoder_now().encode(texts, progress=progress)
+
+    def pending_embeddings(self) -> int:
+        """Archived claims still without an embedding (matched by words only until filled)."""
+        assert self._index is not None
+        return len(self._index) - self._index.vector_count
+
+    def fill_embeddings(
+        self, *, limit: int | None = None, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Embed archived claims that have no vector yet, in claim order, at most ``limit``;
+        returns how many were embedded (0: nothing left). Safe to call from a background job."""
+        index = self._index
+        if index is None or not index.writable:
+            return 0
+        embedded = 0
+        while limit is None or embedded < limit:
+            with self._lock:
+                cursor = self._fill_cursor
+                page = transaction(
+                    self._engine,
+                    lambda s: index_feed.claims_after(
+                        session=s,
+                        after_claim_id=cursor,  # noqa: B023 (called at once)
+                        limit=2048,
+                    ),
+                )
+                if not page:
+                    break
+                todo = [c for c in page if c.archived and not index.has_vector(c.claim_id)]
+                if todo:
+                    vectors = self._encode([c.text for c in todo], progress)
+                    index.set_vectors([c.claim_id for c in todo], vectors)
+                self._fill_cursor = page[-1].claim_id
+                embedded += len(todo)
+                index.commit(self._meta())
+        return embedded
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        assert self._index is not None
+        hidden = len(self._hidden) if self._overlay is not None else 0
+        overlay = len(self._overlay) if self._overlay is not None else 0
+        return max(0, len(self._index) - hidden) + overlay
+
+    def lookup(self, text: str) -> tuple[ArchivedVerdict | None, list[ArchivedVerdict]]:
+        """The earlier verdict on the same claim, if any, and up to three on similar claims."""
+        found = self._match(text, _LOOKUP_CANDIDATES)
+        same = next((m for m in found if m.same), None)
+        similar = [m for m in found if m is not same and m.score >= self._similar]
+        return same, similar[:3]
+
+    def search(self, text: str, *, limit: int = 5) -> list[ArchivedVerdict]:
+        """The best candidates whatever their score, best first, each claim once."""
+        return self._match(text, limit)
+
+    def _match(self, text: str, limit: int) -> list[ArchivedVerdict]:
+        self.catch_up()
+        normalized = normalize_claim(text)
+        vector = self._encoder_now().encode_one(text)
+        candidates = self._candidates(normalized, vector)[: max(limit, _LOOKUP_CANDIDATES)]
+        if not candidates:
+            return []
+        standing = transaction(
+            self._engine,
+            lambda s: index_feed.standing_verdicts(
+                session=s, claim_ids=[c.claim_id for c in candidates]
+            ),
+        )
+        missing = [c for c in candidates if c.cosine is None and c.claim_id in standing]
+        cosines: dict[int, float] = {}
+        if missing:
+            # Words-only claims (embeddings still filling): their vectors are computed for the
+            # few shown, so "same" is decided the same way as for the rest.
+            vectors = self._encode([standing[c.claim_id].claim_text for c in missing])
+            cosines = {c.claim_id: float(v @ vector) for c, v in zip(missing, vectors, strict=True)}
+        result: list[ArchivedVerdict] = []
+        for candidate in candidates:
+            verdict = standing.get(candidate.claim_id)
+            if (
+                verdict is None
+                or 100 * candidate.fused(cosines.get(candidate.claim_id)) < _MIN_SCORE
+            ):
+                continue
+            cosine = cosines.get(candidate.claim_id, candidate.cosine)
+            comparison = compare_claims(
+                text, verdict.claim_text, cosine=cosine, lexical=candidate.lexical
+            )
+            result.append(
+                ArchivedVerdict(
+                    claim_id=verdict.claim_id,
+                    claim_text=verdict.claim_text,
+                    verdict_id=verdict.verdict_id,
+                    rating=verdict.rating,
+                    source_url=verdict.source_url,
+                    reviewer=verdict.reviewer,
+                    checked_at=verdict.checked_at,
+                    score=comparison.score,
+                    same=comparison.same,
+                    agrees=comparison.agrees,
+                    differs=comparison.differs,
+                )
+            )
+        result.sort(key=lambda m: (-m.score, m.claim_id))
+        return result[:limit]
+
+    def _candidates(self, normalized: str, vector: Vectors) -> list[Candidate]:
+        assert self._index is not None
+        found = self._index.candidates(normalized, vector)
+        if self._overlay is None:
+            return found
+        merged = [c for c in found if c.claim_id not in self._hidden]
+        merged += self._overlay.candidates(normalized, vector)
+        merged.sort(key=lambda c: (-c.fused(), c.claim_id))
+        return merged
+
+    def close(self) -> None:
+        """Write what was caught up with and release the index (the bot calls this on stop)."""
+        with self._lock:
+            if self._index is not None:
+                if self._index.writable:
+                    self._index.commit(self._meta())
+                self._index.close()
