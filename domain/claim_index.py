@@ -357,6 +357,12 @@ class HybridIndex:
     def __len__(self) -> int:
         return int(self._lexical.searcher().num_docs)
 
+    def __contains__(self, claim_id: object) -> bool:
+        if not isinstance(claim_id, int):
+            return False
+        query = tantivy.Query.term_query(self._lexical.schema, "claim_id", claim_id)
+        return bool(self._lexical.searcher().search(query, 1, count=False).hits)
+
     @property
     def vector_count(self) -> int:
         """Claims that have their embedding."""

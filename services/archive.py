@@ -231,7 +231,7 @@ class ClaimArchive:
         self.catch_up(everything=True)
 
     def _apply(self, states: Sequence[index_feed.ClaimState]) -> None:
-        index = self._overlay or self._index
+        index = self._overlay if self._overlay is not None else self._index
         assert index is not None
         archived = [s for s in states if s.archived]
         gone = [s.claim_id for s in states if not s.archived]
@@ -303,9 +303,10 @@ class ClaimArchive:
 
     def __len__(self) -> int:
         assert self._index is not None
-        hidden = len(self._hidden) if self._overlay is not None else 0
-        overlay = len(self._overlay) if self._overlay is not None else 0
-        return max(0, len(self._index) - hidden) + overlay
+        if self._overlay is None:
+            return len(self._index)
+        hidden = sum(1 for claim_id in self._hidden if claim_id in self._index)
+        return len(self._index) - hidden + len(self._overlay)
 
     def lookup(self, text: str) -> tuple[ArchivedVerdict | None, list[ArchivedVerdict]]:
         """The earlier verdict on the same claim, if any, and up to three on similar claims."""
