@@ -108,7 +108,8 @@ _STOPWORDS = _words(
 #: Words that carry no topic (the search index drops them from queries).
 STOPWORDS = _STOPWORDS
 _NEGATIONS = _words(
-    "not no never nobody nothing none neither nor without nowhere cannot false fake"
+    "not no never nobody nothing none neither nor without nowhere cannot false fake lack lacks "
+    "lacked lacking"
 )
 
 # token -> (group, pole). Two claims whose tokens sit on opposite poles of a group (and not on
@@ -426,15 +427,20 @@ class ClaimIndex:
 # direction, actor):
 #
 #   same  =  no veto  AND  (cosine >= SAME_COSINE  OR  (cosine >= SAME_COSINE_WITH_WORDS AND
-#                                                         word overlap >= SAME_WORD_OVERLAP))
+#            (word overlap >= SAME_WORD_OVERLAP or a shared figure) AND not a word swap))
+#
+# A word swap: at least SWAP_WORD_OVERLAP of the words shared and some swapped on both sides; at
+# a middling cosine that is another statement about the same topic ("short of nurses" / "of
+# beds"), while a real rewording changes most words (low overlap) or keeps the cosine high.
 #
 # Cosine alone cannot decide: MiniLM puts "crime increased" / "crime decreased" at 0.87 and a
 # swapped actor at 0.85, above some true restatements (0.77). The vetoes catch those; the cosine
 # and the word overlap make sure that what remains is about the same thing.
 
-SAME_COSINE = 0.86
+SAME_COSINE = 0.85
 SAME_COSINE_WITH_WORDS = 0.68
 SAME_WORD_OVERLAP = 0.3
+SWAP_WORD_OVERLAP = 0.5
 
 _TOKEN_RE = re.compile(r"[^\W\d_][\w'’.-]*|[.!?:;\"“”]")
 _SENTENCE_END = frozenset('.!?:;"“”')
@@ -471,19 +477,26 @@ class _Names:
     order: tuple[str, ...]
     shown: dict[str, str]  # lower -> as written
     runs: tuple[tuple[str, ...], ...]  # consecutive capitalised words, for acronyms
+    first: str | None  # the sentence's capitalised first word, when it was not taken as a name
 
 
-def _names(text: str, other_words: frozenset[str]) -> _Names:
+def _lower_words(text: str) -> frozenset[str]:
+    """The words a text writes in lower case (so: not names)."""
+    return frozenset(t for t in _TOKEN_RE.findall(text) if t.islower())
+
+
+def _names(text: str, other_lowercase: frozenset[str]) -> _Names:
     """People and organisations: capitalised words that are not places or sentence furniture.
 
     A sentence's first word is capitalised anyway: it counts only when it is not a common
-    English word and the other claim does not use it in lower case ("Crime rose" / "violent crime
-    rose").
+    English word and the other claim does not write it in lower case ("Crime rose" / "violent
+    crime rose"). Acronyms (WHO, CDC) are names even when they spell a common word.
     """
     order: list[str] = []
     shown: dict[str, str] = {}
     runs: list[tuple[str, ...]] = []
     run: list[str] = []
+    first: str | None = None
     initial = True
     for token in _TOKEN_RE.findall(text):
         if token in _SENTENCE_END:
@@ -496,12 +509,11 @@ def _names(text: str, other_words: frozenset[str]) -> _Names:
         if word.endswith(("'s", "’s")):
             word = word[:-2]
         lower = word.lower()
+        acronym = len(word) > 1 and word.isupper() and word.isalpha()
         capital = word[:1].isupper()
-        proper = (
-            capital
-            and len(word) > 1
-            and lower not in _STOPWORDS
-            and not (initial and (lower in other_words or _is_common(word)))
+        furniture = initial and (lower in other_lowercase or _is_common(word))
+        proper = acronym or (
+            capital and len(word) > 1 and lower not in _STOPWORDS and not furniture
         )
         name = (
             proper
@@ -509,6 +521,8 @@ def _names(text: str, other_words: frozenset[str]) -> _Names:
             and lower not in _PLACES
             and normalize_claim(word) not in _PLACES
         )
+        if initial and capital and not proper and lower not in _STOPWORDS:
+            first = lower
         initial = False
         if name and lower not in shown:
             order.append(lower)
@@ -520,7 +534,19 @@ def _names(text: str, other_words: frozenset[str]) -> _Names:
             run = []
     if run:
         runs.append(tuple(run))
-    return _Names(order=tuple(order), shown=shown, runs=tuple(runs))
+    return _Names(order=tuple(order), shown=shown, runs=tuple(runs), first=first)
+
+
+def _with_first(names: _Names, other: _Names, text: str) -> _Names:
+    """Take the first word as a name after all when the other claim opens with a name in its
+    place: "Trump signed…" against "Biden signed…" ("trump" is also a common word)."""
+    if names.first is None or not other.order or names.first in other.shown:
+        return names
+    other_first = _TOKEN_RE.findall(text)
+    if not other_first or other_first[0].lower() != other.order[0]:
+        return names
+    shown = {names.first: names.first.capitalize(), **names.shown}
+    return _Names(order=(names.first, *names.order), shown=shown, runs=names.runs, first=None)
 
 
 def _acronym_of(acronym: str, runs: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
@@ -535,8 +561,14 @@ def _acronym_of(acronym: str, runs: tuple[tuple[str, ...], ...]) -> tuple[str, .
 
 def _name_difference(a: _Names, b: _Names) -> tuple[list[str], list[str]]:
     """Names only in ``a`` and only in ``b``, after matching acronyms to their spelled-out form."""
-    only_a = [n for n in a.order if n not in b.shown]
-    only_b = [n for n in b.order if n not in a.shown]
+
+    def plain(name: str) -> str:
+        return name[:-1] if name.endswith("s") and len(name) > 3 else name
+
+    a_plain = {plain(n) for n in a.order}
+    b_plain = {plain(n) for n in b.order}
+    only_a = [n for n in a.order if plain(n) not in b_plain]
+    only_b = [n for n in b.order if plain(n) not in a_plain]
     for mine, theirs, other in ((only_a, only_b, b), (only_b, only_a, a)):
         for name in list(mine):
             if name.isalpha() and len(name) <= 6:
@@ -547,6 +579,37 @@ def _name_difference(a: _Names, b: _Names) -> tuple[list[str], list[str]]:
                         if word in theirs:
                             theirs.remove(word)
     return only_a, only_b
+
+
+_RATIO_RE = re.compile(r"\b(\d{1,2}) (?:in|out of) (\d{1,3})\b")
+_FRACTIONS = (
+    (re.compile(r"\b(?:a|1) half\b|\bhalf\b"), "50 percent"),
+    (re.compile(r"\b(?:a|1) third\b"), "33 percent"),
+    (re.compile(r"\b2 thirds\b"), "67 percent"),
+    (re.compile(r"\b(?:a|1) quarter\b"), "25 percent"),
+    (re.compile(r"\b3 quarters\b"), "75 percent"),
+)
+
+
+def _ratio(match: re.Match[str]) -> str:
+    part, whole = int(match.group(1)), int(match.group(2))
+    if not 0 < part < whole:
+        return match.group(0)
+    return f"{round(100 * part / whole)} percent"
+
+
+def _compared(text: str) -> _Claim:
+    """Features for comparing two claims: the stored normal form, with shares written as
+    percentages ("half", "one in three", "a quarter" -> 50, 33, 25 percent) so that a share
+    written in words and in figures is one figure. (Kept out of ``normalize_claim``, whose output
+    is stored for every claim.)"""
+    normalized = normalize_claim(text)
+    if "half" in normalized or "third" in normalized or "quarter" in normalized:
+        for pattern, share in _FRACTIONS:
+            normalized = pattern.sub(share, normalized)
+    if " in " in normalized or " out of " in normalized:
+        normalized = _RATIO_RE.sub(_ratio, normalized)
+    return _features(normalized)
 
 
 @dataclass(frozen=True, slots=True)
@@ -561,7 +624,7 @@ class Comparison:
 
 def _content(normalized: str) -> set[str]:
     words = set(normalized.split()) - _STOPWORDS
-    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words}
+    return {w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 3 else w for w in words}
 
 
 def word_overlap(a_normalized: str, b_normalized: str) -> float:
@@ -581,7 +644,7 @@ def compare_claims(
     claim can be "similar" but never "same"); ``lexical`` the BM25 score relative to the query's
     best, used for the ranking score only.
     """
-    qa, ca = _analyse(query), _analyse(archived)
+    qa, ca = _compared(query), _compared(archived)
     differs: list[str] = []
     agrees: list[str] = []
     if qa.figures != ca.figures:
@@ -603,8 +666,9 @@ def compare_claims(
         )
     elif qa.places & ca.places:
         agrees.append("same place: " + ", ".join(sorted(qa.places & ca.places)))
-    qn = _names(query, frozenset(ca.text.split()))
-    cn = _names(archived, frozenset(qa.text.split()))
+    qn = _names(query, _lower_words(archived))
+    cn = _names(archived, _lower_words(query))
+    qn, cn = _with_first(qn, cn, archived), _with_first(cn, qn, query)
     only_q, only_c = _name_difference(qn, cn)
     if only_q and only_c:
         differs.append(
@@ -613,17 +677,27 @@ def compare_claims(
         )
     else:
         shared = [n for n in qn.order if n in cn.shown]
-        if len(shared) >= 2 and shared != [n for n in cn.order if n in qn.shown]:
+        passive = ("by" in qa.text.split()) != ("by" in ca.text.split())
+        if len(shared) >= 2 and not passive and shared != [n for n in cn.order if n in qn.shown]:
             differs.append("roles swapped: " + " / ".join(qn.shown[n] for n in shared))
         elif shared:
             agrees.append("same names: " + ", ".join(qn.shown[n] for n in shared))
-    overlap = word_overlap(qa.text, ca.text)
+    q_words, c_words = _content(qa.text), _content(ca.text)
+    overlap = len(q_words & c_words) / min(len(q_words), len(c_words)) if q_words and c_words else 0
     # A shared figure is strong evidence of the same claim (the vetoes already made sure that no
     # figure differs), as strong as shared words.
     related = overlap >= SAME_WORD_OVERLAP or bool(qa.figures)
+    # Mostly the same words, a few swapped, and only a middling cosine: the swapped words carry
+    # a different statement ("…short of 40,000 nurses" / "…beds"), not a rewording.
+    swapped = overlap >= SWAP_WORD_OVERLAP and bool(q_words - c_words) and bool(c_words - q_words)
     agreeing = cosine is not None and (
-        cosine >= SAME_COSINE or (cosine >= SAME_COSINE_WITH_WORDS and related)
+        cosine >= SAME_COSINE or (cosine >= SAME_COSINE_WITH_WORDS and related and not swapped)
     )
+    if cosine is not None and not agreeing and swapped and not differs:
+        differs.append(
+            f"other words: {', '.join(sorted(c_words - q_words))} / "
+            f"{', '.join(sorted(q_words - c_words))}"
+        )
     if cosine is not None:
         agrees.append(f"meaning {cosine:.2f}")
     score = 100.0 * (0.2 * lexical + 0.8 * cosine) if cosine is not None else 100.0 * lexical
