@@ -49,16 +49,19 @@ from usearch.index import Index as AnnIndex  # noqa: E402
 
 __all__ = ["Candidate", "HybridIndex", "IndexLocked", "IndexUnusable", "query_terms"]
 
-FORMAT = 1
+FORMAT = 2
 _STATE = "state.json"
 _LEXICAL = "lexical"
 _VECTORS = "vectors.f16"
 _SLOTS = "slots.i64"
-_ANN = "ann.usearch"
+_ANN = "ann-{start}-{end}.usearch"
 # Rows added to the matrix file at a time (it grows in steps, not per claim).
 _GROW = 65_536
-# Claims in the in-memory graph beyond which commit() rewrites the persistent graph.
-_DELTA_LIMIT = 20_000
+# Vectors in the in-memory graph from which commit() writes it out as a graph segment (fewer are
+# simply added again when the index is next opened: a fraction of a second).
+_SEGMENT_MIN = 256
+# Segments beyond which commit() merges them all into one.
+_MAX_SEGMENTS = 12
 _WRITER_HEAP = 200_000_000
 
 # Words that carry no topic are dropped from the BM25 query (not from the index), so that a query
@@ -130,8 +133,9 @@ class HybridIndex:
             (0, DIMENSIONS), dtype=np.float16
         )
         self._slot_of: dict[int, int] = {}
-        self._ann_base: AnnIndex | None = None
-        self._ann_base_slots = 0  # slots below this are in the persistent graph
+        # Persistent graph segments, memory-mapped: (first slot, end slot, graph). Slots from the
+        # last segment's end on are in the in-memory graph.
+        self._segments: list[tuple[int, int, AnnIndex]] = []
         self._ann_delta = AnnIndex(ndim=DIMENSIONS, metric="cos", dtype="i8")
         self._dirty_vectors = False
 
@@ -153,32 +157,41 @@ class HybridIndex:
 
     @classmethod
     def open(cls, folder: Path, *, writable: bool = True) -> HybridIndex:
-        """Open an index folder written by :meth:`commit`; :class:`IndexUnusable` if it can't be."""
-        try:
-            state = json.loads((folder / _STATE).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise IndexUnusable(f"no readable {_STATE} in {folder}: {error}") from None
-        if state.get("format") != FORMAT or state.get("model") != MODEL_NAME:
-            raise IndexUnusable(f"{folder} was built by another format or model")
+        """Open an index folder written by :meth:`commit`.
+
+        :class:`IndexLocked` when another process writes it (checked first, so that a folder
+        being written is never judged damaged and rebuilt under its writer);
+        :class:`IndexUnusable` when it is missing, damaged or outdated.
+        """
         try:
             lexical = tantivy.Index.open(str(folder / _LEXICAL))
-            lexical.reload()
-            index = cls(folder, lexical, writable=writable, meta=dict(state.get("meta", {})))
-            index._load_vectors(int(state.get("slots", 0)), int(state.get("ann_slots", 0)))
         except (OSError, ValueError, RuntimeError) as error:
-            raise IndexUnusable(f"{folder} is damaged: {error}") from None
-        if lexical.searcher().num_docs != state.get("documents"):
-            raise IndexUnusable(f"{folder}: the word index and its state disagree")
+            raise IndexUnusable(f"{folder} has no readable word index: {error}") from None
+        writer: tantivy.IndexWriter | None = None
         if writable:
             try:
-                index._writer_now()
+                writer = lexical.writer(heap_size=_WRITER_HEAP, num_threads=1)
             except ValueError as error:
-                if "Lock" not in str(error):
-                    raise IndexUnusable(f"{folder}: {error}") from None
-                raise IndexLocked(str(folder)) from None
+                if "Lock" in str(error):
+                    raise IndexLocked(str(folder)) from None
+                raise IndexUnusable(f"{folder}: {error}") from None
+        try:
+            state = json.loads((folder / _STATE).read_text(encoding="utf-8"))
+            if state.get("format") != FORMAT or state.get("model") != MODEL_NAME:
+                raise ValueError("built by another format or model")
+            lexical.reload()
+            if lexical.searcher().num_docs != state.get("documents"):
+                raise ValueError("the word index and its state disagree")
+            index = cls(folder, lexical, writable=writable, meta=dict(state.get("meta", {})))
+            index._writer = writer
+            segments = [(int(a), int(b)) for a, b in state.get("segments", [])]
+            index._load_vectors(int(state.get("slots", 0)), segments)
+        except (OSError, ValueError, RuntimeError) as error:
+            del writer  # releases the lock before the caller rebuilds
+            raise IndexUnusable(f"{folder}: {error}") from None
         return index
 
-    def _load_vectors(self, used: int, ann_slots: int) -> None:
+    def _load_vectors(self, used: int, segments: list[tuple[int, int]]) -> None:
         assert self.folder is not None
         if used:
             slots = np.fromfile(self.folder / _SLOTS, dtype=np.int64)
@@ -197,12 +210,15 @@ class HybridIndex:
             live = slots[:used]
             ids = np.flatnonzero(live >= 0)
             self._slot_of = dict(zip(live[ids].tolist(), ids.tolist(), strict=True))
-        if ann_slots:
-            self._ann_base = AnnIndex.restore(str(self.folder / _ANN), view=True)
-            if self._ann_base is None:
-                raise ValueError("the ANN graph cannot be read")
-            self._ann_base_slots = ann_slots
-        for start in range(ann_slots, used, 4096):
+        for start, end in segments:
+            graph = AnnIndex.restore(
+                str(self.folder / _ANN.format(start=start, end=end)), view=True
+            )
+            if graph is None:
+                raise ValueError("a graph segment cannot be read")
+            self._segments.append((start, end, graph))
+        covered = segments[-1][1] if segments else 0
+        for start in range(covered, used, 4096):
             self._add_to_delta(range(start, min(used, start + 4096)))
 
     # -- writing ------------------------------------------------------------------------------
@@ -307,29 +323,49 @@ class HybridIndex:
                 np.asarray(self._slots).tofile(self.folder / _SLOTS)
                 if isinstance(self._matrix, np.memmap):
                     self._matrix.flush()
-                if len(self._ann_delta) > _DELTA_LIMIT or (
-                    self._ann_base is None and len(self._ann_delta)
-                ):
-                    self._write_ann()
+                if len(self._ann_delta) >= _SEGMENT_MIN:
+                    self._write_segment()
+                if len(self._segments) > _MAX_SEGMENTS:
+                    self.compact()
                 self._dirty_vectors = False
             self._write_state()
 
-    def _write_ann(self) -> None:
-        """Fold the in-memory graph into the persistent one (a full rewrite of the file)."""
+    def _write_segment(self) -> None:
+        """Write the in-memory graph out as a memory-mapped segment."""
         assert self.folder is not None
-        path = self.folder / _ANN
-        merged = AnnIndex(ndim=DIMENSIONS, metric="cos", dtype="i8")
-        live = np.flatnonzero(self._slots[: self._used] >= 0)
-        for start in range(0, len(live), 65_536):
-            part = live[start : start + 65_536]
-            merged.add(part.astype(np.uint64), np.asarray(self._matrix[part], dtype=np.float32))
-        scratch = path.with_suffix(".tmp")
-        merged.save(str(scratch))
-        self._ann_base = None
-        os.replace(scratch, path)
-        self._ann_base = AnnIndex.restore(str(path), view=True)
-        self._ann_base_slots = self._used
+        start = self._segments[-1][1] if self._segments else 0
+        end = self._used
+        path = self.folder / _ANN.format(start=start, end=end)
+        self._ann_delta.save(str(path))
+        graph = AnnIndex.restore(str(path), view=True)
+        assert graph is not None
+        self._segments.append((start, end, graph))
         self._ann_delta = AnnIndex(ndim=DIMENSIONS, metric="cos", dtype="i8")
+
+    def compact(self) -> None:
+        """Merge every graph segment into one (dead slots left out); the caller commits."""
+        with self._lock:
+            if self.folder is None or len(self._segments) <= 1:
+                return
+            merged = AnnIndex(ndim=DIMENSIONS, metric="cos", dtype="i8")
+            end = self._segments[-1][1]
+            live = np.flatnonzero(self._slots[:end] >= 0)
+            for start in range(0, len(live), 65_536):
+                part = live[start : start + 65_536]
+                rows = np.asarray(self._matrix[part], dtype=np.float32)
+                merged.add(part.astype(np.uint64), rows)
+            path = self.folder / _ANN.format(start=0, end=end)
+            scratch = path.with_suffix(".tmp")
+            merged.save(str(scratch))
+            os.replace(scratch, path)
+            old = self._segments
+            graph = AnnIndex.restore(str(path), view=True)
+            assert graph is not None
+            self._segments = [(0, end, graph)]
+            for start, stop, _ in old:
+                if (start, stop) != (0, end):
+                    (self.folder / _ANN.format(start=start, end=stop)).unlink(missing_ok=True)
+            self._write_state()
 
     def _write_state(self) -> None:
         assert self.folder is not None
@@ -338,7 +374,7 @@ class HybridIndex:
             "model": MODEL_NAME,
             "documents": self._lexical.searcher().num_docs,
             "slots": self._used,
-            "ann_slots": self._ann_base_slots if self._ann_base is not None else 0,
+            "segments": [[start, end] for start, end, _ in self._segments],
             "meta": self.meta,
         }
         scratch = self.folder / (_STATE + ".tmp")
@@ -416,7 +452,7 @@ class HybridIndex:
 
     def _nearest(self, vector: Vectors, k: int) -> dict[int, float]:
         found: dict[int, float] = {}
-        for graph in (self._ann_base, self._ann_delta):
+        for graph in (*(g for _, _, g in self._segments), self._ann_delta):
             if graph is None or len(graph) == 0:
                 continue
             matches = graph.search(vector, k)

@@ -64,9 +64,10 @@ class SentenceEncoder:
         ort = load_onnxruntime()
 
         options = ort.SessionOptions()
-        # Two shared cores here: one intra-op thread per core at most, no spinning threads that
-        # would steal the other core from the bot's event loop between queries.
-        options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        # One thread by default: a single sentence is no faster on two busy cores, and no
+        # spinning threads steal a core from the bot's event loop between queries. Batches
+        # (imports, the background fill) ask for more.
+        options.intra_op_num_threads = threads or 1
         options.inter_op_num_threads = 1
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3

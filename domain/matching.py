@@ -452,22 +452,27 @@ _NOT_NAMES = _words(
 
 
 @lru_cache(maxsize=1)
-def _common_words() -> tuple[frozenset[str], frozenset[str]]:
-    """English words (lower case) and proper nouns (as written), from the ``english-words``
-    package's web2 list: a sentence's first word is a name only if it is not a common word."""
+def _dictionary() -> frozenset[str]:
+    """English words as a dictionary writes them (web2 list of the ``english-words`` package):
+    common words in lower case, proper nouns capitalised. A sentence's first word is a name only
+    if it is not a common word. Loaded once (0.1 s); :func:`warm_up` does it ahead of time."""
     from english_words import get_english_words_set
 
-    words = get_english_words_set(["web2"], lower=False, alpha=True)
-    return frozenset(w for w in words if w.islower()), frozenset(w for w in words if w.istitle())
+    return frozenset(get_english_words_set(["web2"], lower=False, alpha=True))
+
+
+def warm_up() -> None:
+    """Load what the first comparison would otherwise load (for a process that is starting)."""
+    _dictionary()
 
 
 def _is_common(word: str) -> bool:
-    lower, proper = _common_words()
-    if word in proper:
-        return False
+    words = _dictionary()
+    if word in words and not word.islower():
+        return False  # a proper noun the dictionary knows: "Clinton"
     w = word.lower()
     stems = (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w)
-    return any(s in lower for s in stems) or (w.endswith("ies") and w[:-3] + "y" in lower)
+    return any(s in words for s in stems) or (w.endswith("ies") and w[:-3] + "y" in words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,6 +483,11 @@ class _Names:
     shown: dict[str, str]  # lower -> as written
     runs: tuple[tuple[str, ...], ...]  # consecutive capitalised words, for acronyms
     first: str | None  # the sentence's capitalised first word, when it was not taken as a name
+
+
+@lru_cache(maxsize=4096)
+def _normalized_word(word: str) -> str:
+    return normalize_claim(word)
 
 
 def _lower_words(text: str) -> frozenset[str]:
@@ -519,7 +529,7 @@ def _names(text: str, other_lowercase: frozenset[str]) -> _Names:
             proper
             and lower not in _NOT_NAMES
             and lower not in _PLACES
-            and normalize_claim(word) not in _PLACES
+            and _normalized_word(word) not in _PLACES
         )
         if initial and capital and not proper and lower not in _STOPWORDS:
             first = lower

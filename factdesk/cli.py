@@ -255,15 +255,17 @@ def search(
     from db.engine import make_engine
 
     settings = _settings()
-    queries = list(texts or [])
-    if not queries:
-        queries = [line.strip() for line in sys.stdin if line.strip()]
+    # Lines from stdin are answered as they arrive, so another program can keep one process open
+    # and ask one question at a time.
+    queries = iter(texts) if texts else (line.strip() for line in sys.stdin)
     engine = make_engine(settings.database_url)
     try:
         archive = _open_archive(settings, engine)
         try:
             for query in queries:
-                _print_matches(query, archive.search(query, limit=limit), as_json=as_json)
+                if query:
+                    _print_matches(query, archive.search(query, limit=limit), as_json=as_json)
+                    sys.stdout.flush()
         finally:
             archive.close()
     finally:

@@ -46,7 +46,10 @@ logger = logging.getLogger(__name__)
 #: background fill (a bot must not stall on a million-row import made by another process).
 EMBED_NOW_LIMIT = 256
 _PAGE = 20_000
-_LOOKUP_CANDIDATES = 8
+_LOOKUP_CANDIDATES = 5
+# While embeddings are still filling, at most this many words-only candidates are embedded on the
+# fly per lookup (the best by words), so that "same" can still be decided for them.
+_EMBED_ON_THE_FLY = 3
 # Candidates scoring below this (0..100) share neither words nor meaning with the text: the
 # nearest neighbours of "xyzzy" are not worth listing.
 _MIN_SCORE = 25.0
@@ -97,6 +100,7 @@ class ClaimArchive:
         self._similar = similar_threshold
         self._poll_seconds = poll_seconds
         self._encoder = encoder
+        self._batch_encoder: SentenceEncoder | None = None
         self._index: HybridIndex | None = None
         self._overlay: HybridIndex | None = None  # changes seen by a read-only opener
         self._hidden: set[int] = set()  # claims the overlay overrides in the main index
@@ -139,8 +143,14 @@ class ClaimArchive:
             try:
                 index = HybridIndex.open(folder, writable=True)
             except IndexLocked:
-                index = HybridIndex.open(folder, writable=False)
-                self._overlay = HybridIndex.create(None)
+                try:
+                    index = HybridIndex.open(folder, writable=False)
+                    self._overlay = HybridIndex.create(None)
+                except IndexUnusable as error:
+                    # Another process is writing it and it cannot be read now: never rebuild
+                    # under that writer; build a private copy in memory instead.
+                    logger.warning("claim index busy and unreadable (%s): in memory", error)
+                    self._folder = None
             except IndexUnusable as error:
                 logger.warning("rebuilding the claim index: %s", error)
         if index is None:
@@ -261,7 +271,12 @@ class ClaimArchive:
         return self._encoder
 
     def _encode(self, texts: list[str], progress: Callable[[int], None] | None = None) -> Vectors:
-        return self._encoder_now().encode(texts, progress=progress)
+        if len(texts) <= 16:
+            return self._encoder_now().encode(texts, progress=progress)
+        if self._batch_encoder is None:
+            # Batches use both cores; single lookups one (less contention with the bot's loop).
+            self._batch_encoder = SentenceEncoder(threads=2)
+        return self._batch_encoder.encode(texts, progress=progress)
 
     def pending_embeddings(self) -> int:
         """Archived claims still without an embedding (matched by words only until filled)."""
@@ -333,6 +348,7 @@ class ClaimArchive:
             ),
         )
         missing = [c for c in candidates if c.cosine is None and c.claim_id in standing]
+        missing = missing[:_EMBED_ON_THE_FLY]
         cosines: dict[int, float] = {}
         if missing:
             # Words-only claims (embeddings still filling): their vectors are computed for the
