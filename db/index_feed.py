@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -125,17 +125,13 @@ def claims_after(*, session: Session, after_claim_id: int, limit: int) -> list[C
     return [_state(tuple(row)) for row in session.execute(statement)]
 
 
-def standing_verdicts(
-    *, session: Session, claim_ids: Collection[int]
-) -> dict[int, StandingVerdict]:
-    """Each named claim's newest verdict that counts, when it is a judgement (one query)."""
-    if not claim_ids:
-        return {}
-    ids = list(claim_ids)
+def _standing_statement() -> Any:
+    """Built once: the claims' standing verdicts, for an expanding list of claim ids."""
+    ids: Any = bindparam("ids", expanding=True)
     retracted = sa_select(col(Verdict.retracts_id)).where(
         col(Verdict.retracts_id).is_not(None), col(Verdict.claim_id).in_(ids)
     )
-    statement = (
+    return (
         sa_select(
             col(Verdict.claim_id),
             col(Verdict.id),
@@ -154,10 +150,21 @@ def standing_verdicts(
         .where(col(Verdict.id).not_in(retracted))
         .order_by(col(Verdict.id))
     )
+
+
+_STANDING = _standing_statement()
+
+
+def standing_verdicts(
+    *, session: Session, claim_ids: Collection[int]
+) -> dict[int, StandingVerdict]:
+    """Each named claim's newest verdict that counts, when it is a judgement (one query, on
+    every lookup: the statement is built once)."""
+    if not claim_ids:
+        return {}
     newest: dict[int, StandingVerdict] = {}
-    for cid, vid, rating, source, external, created, text, name, reviewer_id in session.execute(
-        statement
-    ):
+    rows = session.execute(_STANDING, {"ids": list(claim_ids)})
+    for cid, vid, rating, source, external, created, text, name, reviewer_id in rows:
         # Our reviewer's name, or the fact-checker named in an imported archive.
         who = (name or "?") if reviewer_id is not None else (external or "imported archive")
         newest[int(cid)] = StandingVerdict(

@@ -234,7 +234,8 @@ class HybridIndex:
         """Index ``(claim_id, normalized_text)`` pairs, replacing earlier text with those ids.
 
         ``vectors`` (one row per item, unit length) is optional: without it the claims are found
-        by their words until :meth:`set_vectors` gives them meaning.
+        by their words until :meth:`set_vectors` gives them meaning. A claim's text never
+        changes, so a claim upserted again without vectors keeps the vector it has.
         """
         with self._lock:
             writer = self._writer_now()
@@ -244,11 +245,8 @@ class HybridIndex:
                 doc.add_integer("claim_id", claim_id)
                 doc.add_text("body", normalized)
                 writer.add_document(doc)
-            ids = [claim_id for claim_id, _ in items]
             if vectors is not None:
-                self.set_vectors(ids, vectors)
-            else:
-                self._kill(ids)
+                self.set_vectors([claim_id for claim_id, _ in items], vectors)
 
     def remove(self, claim_ids: Iterable[int]) -> None:
         """Forget claims (a retracted or disputed verdict); unknown ids are ignored."""

@@ -296,6 +296,7 @@ def _open_archive(settings: Settings, engine: Engine, *, embed: bool = True) -> 
             poll_seconds=settings.factdesk_index_poll_ms / 1000,
             progress=advance,
             embed=embed,
+            embed_limit=settings.factdesk_embed_now_limit,
         )
 
 

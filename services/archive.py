@@ -109,6 +109,7 @@ class ClaimArchive:
         self._last_poll = 0.0
         self._lock = threading.RLock()
         self.rebuilt = False
+        self._embed_limit = 50_000
 
     # -- opening, following the log ----------------------------------------------------------
 
@@ -122,10 +123,13 @@ class ClaimArchive:
         poll_seconds: float = 0.5,
         progress: Progress | None = None,
         embed: bool = True,
+        embed_limit: int = 50_000,
     ) -> ClaimArchive:
         """Open (or rebuild) the index and catch up with the verdicts recorded since.
 
-        ``embed=False`` leaves the embeddings of a rebuild to :meth:`fill_embeddings`.
+        A rebuild embeds the claims too when there are at most ``embed_limit`` of them and
+        ``embed`` is true; otherwise it indexes their words and leaves the embeddings to
+        :meth:`fill_embeddings`.
         """
         archive = cls(
             engine,
@@ -133,6 +137,7 @@ class ClaimArchive:
             similar_threshold=similar_threshold,
             poll_seconds=poll_seconds,
         )
+        archive._embed_limit = embed_limit
         archive._open(progress=progress, embed=embed)
         return archive
 
@@ -168,11 +173,18 @@ class ClaimArchive:
         self._index = index
         self.rebuilt = True
         high = transaction(self._engine, lambda s: index_feed.newest_verdict_id(session=s))
-        self._position = LogPosition()
-        self._position.advance([high] if high else [], now=time.time())
+        # Ids just below the newest that are not visible yet may still commit (PostgreSQL):
+        # they are the gaps to watch. Older missing ids are long rolled back.
+        recent = transaction(
+            self._engine,
+            lambda s: index_feed.verdicts_after(session=s, after_id=max(0, high - 1000)),
+        )
+        self._position = LogPosition(high=max(0, high - 1000))
+        self._position.advance([vid for vid, _ in recent if vid <= high], now=time.time())
         cursor = 0
         done = 0
         total = transaction(self._engine, lambda s: index_feed.count_claims(session=s))
+        embed = embed and total <= self._embed_limit
         while True:
             page = transaction(
                 self._engine,
@@ -250,12 +262,13 @@ class ClaimArchive:
         if gone:
             index.remove(gone)
         if archived:
-            items = [(s.claim_id, s.normalized_text) for s in archived]
-            if len(archived) <= EMBED_NOW_LIMIT or self._overlay is not None:
-                index.upsert(items, self._encode([s.text for s in archived]))
-            else:
-                index.upsert(items)
-                first = min(s.claim_id for s in archived)
+            index.upsert([(s.claim_id, s.normalized_text) for s in archived])
+            todo = [s for s in archived if not index.has_vector(s.claim_id)]
+            if todo and (len(todo) <= EMBED_NOW_LIMIT or self._overlay is not None):
+                vectors = self._encode([s.text for s in todo])
+                index.set_vectors([s.claim_id for s in todo], vectors)
+            elif todo:
+                first = min(s.claim_id for s in todo)
                 self._fill_cursor = min(self._fill_cursor, first - 1)
         if self._overlay is not None:
             self._overlay.commit()
