@@ -5,7 +5,13 @@ Why this shape: reviewers must see an earlier verdict when a claim comes back, b
 index ranks candidates generously (``best_matches``) and calls a candidate ``same`` only when the
 score is high *and* no meaning-changing difference is detected.
 
-Pipeline for one query (all texts pass through :func:`domain.normalize.normalize_claim`):
+Two matchers live here. :func:`compare_claims` is the decision of the hybrid archive
+(``services/archive.py`` over ``domain/claim_index.py``: tantivy BM25 + sentence embeddings),
+which replaces the in-memory :class:`ClaimIndex` below; the rule and its calibration are described
+at ``compare_claims``. :class:`ClaimIndex` stays until the bot is switched to the new archive.
+
+Pipeline of :class:`ClaimIndex` for one query (texts pass through
+:func:`domain.normalize.normalize_claim`):
 
 1. **Prefilter** — an inverted index over content tokens (stop words dropped) with BM25 weights.
    Postings of the rarest query tokens are walked first; the walk stops after a budget of postings,

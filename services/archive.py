@@ -94,7 +94,8 @@ class ClaimArchive:
         poll_seconds: float = 0.5,
         encoder: SentenceEncoder | None = None,
     ) -> None:
-        """Use :meth:`open`; this only sets up (no database or index access yet)."""
+        """Only sets up: the index is opened by :meth:`open`, or on first use (:meth:`refresh`,
+        which the bot calls in a thread at start-up, a lookup, or ``len``)."""
         self._engine = engine
         self._folder = index_dir
         self._similar = similar_threshold
@@ -249,8 +250,19 @@ class ClaimArchive:
             return changed
 
     def refresh(self) -> None:
-        """Compatibility with the former archive: poll the verdict log now."""
+        """Open the index if this archive was only constructed (the bot's start-up calls this in
+        a thread), else poll the verdict log now."""
+        with self._lock:
+            if self._index is None:
+                self._open(progress=None, embed=True)
+                return
         self.catch_up(everything=True)
+
+    def _opened(self) -> HybridIndex:
+        if self._index is None:
+            self.refresh()
+        assert self._index is not None
+        return self._index
 
     def _apply(self, states: Sequence[index_feed.ClaimState]) -> None:
         index = self._overlay if self._overlay is not None else self._index
@@ -293,8 +305,8 @@ class ClaimArchive:
 
     def pending_embeddings(self) -> int:
         """Archived claims still without an embedding (matched by words only until filled)."""
-        assert self._index is not None
-        return len(self._index) - self._index.vector_count
+        index = self._opened()
+        return len(index) - index.vector_count
 
     def fill_embeddings(
         self, *, limit: int | None = None, progress: Callable[[int], None] | None = None
@@ -330,6 +342,7 @@ class ClaimArchive:
     # -- matching ---------------------------------------------------------------------------
 
     def __len__(self) -> int:
+        self._opened()
         assert self._index is not None
         if self._overlay is None:
             return len(self._index)
@@ -348,6 +361,7 @@ class ClaimArchive:
         return self._match(text, limit)
 
     def _match(self, text: str, limit: int) -> list[ArchivedVerdict]:
+        self._opened()
         self.catch_up()
         normalized = normalize_claim(text)
         vector = self._encoder_now().encode_one(text)

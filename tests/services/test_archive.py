@@ -232,3 +232,17 @@ def test_a_second_process_on_the_same_index_reads_it_and_follows_the_log(
     finally:
         reader.close()
         writer.close()
+
+
+def test_an_archive_constructed_as_the_bot_does_opens_on_refresh(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    ids = _seed(sqlite_engine, ARCHIVED)
+    claims = ClaimArchive(sqlite_engine, index_dir=tmp_path / "desk.index")
+    try:
+        claims.refresh()  # the bot's post_init, in a thread
+        assert len(claims) == len(ARCHIVED)
+        same, _ = claims.lookup("The measles vaccine is safe for kids")
+        assert same is not None and same.claim_id == ids["vaccine"]
+    finally:
+        claims.close()
