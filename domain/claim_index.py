@@ -230,7 +230,13 @@ class HybridIndex:
             self._writer = self._lexical.writer(heap_size=_WRITER_HEAP, num_threads=1)
         return self._writer
 
-    def upsert(self, items: Sequence[tuple[int, str]], vectors: Vectors | None = None) -> None:
+    def upsert(
+        self,
+        items: Sequence[tuple[int, str]],
+        vectors: Vectors | None = None,
+        *,
+        fresh: bool = False,
+    ) -> None:
         """Index ``(claim_id, normalized_text)`` pairs, replacing earlier text with those ids.
 
         ``vectors`` (one row per item, unit length) is optional: without it the claims are found
@@ -240,7 +246,8 @@ class HybridIndex:
         with self._lock:
             writer = self._writer_now()
             for claim_id, normalized in items:
-                writer.delete_documents_by_term("claim_id", claim_id)
+                if not fresh:  # ``fresh``: the caller knows these ids are not indexed yet
+                    writer.delete_documents_by_term("claim_id", claim_id)
                 doc = tantivy.Document()
                 doc.add_integer("claim_id", claim_id)
                 doc.add_text("body", normalized)
@@ -421,7 +428,9 @@ class HybridIndex:
         once, best fused score first."""
         with self._lock:
             lexical = self._bm25(normalized, lexical_k)
-            semantic = self._nearest(vector, semantic_k) if vector is not None else {}
+            semantic = (
+                self._nearest(vector, semantic_k) if vector is not None and semantic_k > 0 else {}
+            )
             ids = list(dict.fromkeys([*lexical, *semantic]))
             cosines = self._cosines(ids, vector) if vector is not None else {}
         found = [

@@ -34,7 +34,7 @@ from db.engine import transaction
 from domain.claim_index import Candidate, HybridIndex, IndexLocked, IndexUnusable
 from domain.embedding import SentenceEncoder, Vectors, get_encoder
 from domain.log_position import LogPosition
-from domain.matching import compare_claims
+from domain.matching import compare_claims, warm_up
 from domain.normalize import normalize_claim
 from domain.verdicts import Rating
 
@@ -143,6 +143,9 @@ class ClaimArchive:
         return archive
 
     def _open(self, *, progress: Progress | None, embed: bool) -> None:
+        # The encoder's session and the name dictionary load meanwhile (about half a second),
+        # so that the first lookup after start-up does not wait for them.
+        threading.Thread(target=self._warm_up, name="archive-warm-up", daemon=True).start()
         folder = self._folder
         index: HybridIndex | None = None
         if folder is not None and folder.exists():
@@ -200,7 +203,7 @@ class ClaimArchive:
             cursor = page[-1].claim_id
             archived = [c for c in page if c.archived]
             vectors = self._encode([c.text for c in archived]) if embed and archived else None
-            index.upsert([(c.claim_id, c.normalized_text) for c in archived], vectors)
+            index.upsert([(c.claim_id, c.normalized_text) for c in archived], vectors, fresh=True)
             done += len(page)
             if progress is not None:
                 progress(done, total)
@@ -289,6 +292,10 @@ class ClaimArchive:
         return {"position": self._position.to_json(), "fill_cursor": self._fill_cursor}
 
     # -- embeddings ------------------------------------------------------------------------
+
+    def _warm_up(self) -> None:
+        self._encoder_now()
+        warm_up()
 
     def _encoder_now(self) -> SentenceEncoder:
         if self._encoder is None:
