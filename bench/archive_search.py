@@ -106,6 +106,12 @@ class SearchProcess:
         matches: list[dict[str, object]] = json.loads(line)["matches"]
         return matches, seconds
 
+    def peak_rss_mb(self) -> float:
+        """The process's peak resident memory so far (Linux)."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text(encoding="utf-8")
+        line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
+        return int(line.split()[1]) / 1024
+
     def close(self) -> None:
         assert self.process.stdin is not None
         self.process.stdin.close()
@@ -214,6 +220,7 @@ def speed(claims: int, queries: int, fill: int, real: bool, seed: int) -> None:
         for kind, text in asked[1:]:
             _, seconds = search.ask(text)
             latencies.setdefault(kind, []).append(seconds * 1000)
+        peak = search.peak_rss_mb()
         search.close()
     kind_name = "real + synthetic" if real else "synthetic"
     print(f"archive: {claims:,} claims ({kind_name})")
@@ -223,6 +230,7 @@ def speed(claims: int, queries: int, fill: int, real: bool, seed: int) -> None:
     else:
         print("embeddings: none filled (words only; lookups embed the few candidates shown)")
     print(f"first answer from process start: {first_answer:.2f} s  (target < 1.5 s)")
+    print(f"peak RSS of the search process: {peak:.0f} MB")
     print(f"{'queries':<12}{'n':>6}{'p50':>8}{'p95':>8}{'max':>8}  (ms, target p95 < 20)")
     everything: list[float] = []
     for kind, values in latencies.items():

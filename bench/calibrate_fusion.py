@@ -1,6 +1,6 @@
 """Choose the fusion of BM25 and cosine scores on the CheckThat! train/dev queries.
 
-    .venv/bin/python bench/calibrate_fusion.py
+    .venv/bin/python bench/calibrate_fusion.py [--model DIR]
 
 Builds the hybrid index in memory over each set's verified claims (claim text only; embeddings
 are cached in ``$TMPDIR/factdesk-fusion-*.npy`` between runs), then prints MAP@5 on train+dev
@@ -65,7 +65,9 @@ def _queries(name: str) -> dict[str, tuple[dict[str, str], dict[str, set[int]]]]
 
 
 def main() -> int:
-    encoder = SentenceEncoder(threads=2)
+    model = Path(sys.argv[sys.argv.index("--model") + 1]) if "--model" in sys.argv else None
+    encoder = SentenceEncoder(model, threads=2) if model else SentenceEncoder(threads=2)
+    tag = "-" + model.name if model else ""
     weights = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
     print(
         f"{'set':10} {'split':5} {'k_lex':>5} {'k_sem':>5} "
@@ -74,7 +76,7 @@ def main() -> int:
     for name, loader in (("CT2020-2", _ct2020), ("CT2021-2B", _ct2021)):
         vclaims, _, _ = loader()
         ids = list(vclaims)
-        cache = Path(tempfile.gettempdir()) / f"factdesk-fusion-{name}.npy"
+        cache = Path(tempfile.gettempdir()) / f"factdesk-fusion-{name}{tag}.npy"
         if cache.exists():
             vectors = np.load(cache)
         else:

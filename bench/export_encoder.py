@@ -14,7 +14,8 @@ Factdesk itself never depends on, so run it in a scratch virtual environment:
 writes ``domain/data/minilm/`` : ``model.onnx`` (mean pooling and L2 normalisation inside the
 graph, so the run-time code only tokenises and calls onnxruntime), ``tokenizer.json``, and prints
 how far the int8 (dynamically quantised) graph strays from fp32, so the choice between them is
-measured, not assumed.
+measured, not assumed. ``--fp32`` writes the fp32 graph instead, ``--out DIR`` elsewhere (to
+compare them: ``bench/calibrate_fusion.py --model DIR``).
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ def main() -> int:
     with torch.no_grad():
         reference = model(ids, mask, types).numpy()
 
-    TARGET.mkdir(parents=True, exist_ok=True)
+    target = Path(sys.argv[sys.argv.index("--out") + 1]) if "--out" in sys.argv else TARGET
+    target.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         fp32 = Path(scratch) / "fp32.onnx"
         int8 = Path(scratch) / "int8.onnx"
@@ -123,9 +125,9 @@ def main() -> int:
                 f"{agree:.4f}, {per_sentence:.2f} ms/sentence, probe pair cosines {pairs}"
             )
         choice = int8 if "--fp32" not in sys.argv else fp32
-        shutil.copyfile(choice, TARGET / "model.onnx")
-    shutil.copyfile(source / "tokenizer.json", TARGET / "tokenizer.json")
-    print(f"wrote {TARGET / 'model.onnx'} ({'fp32' if choice == fp32 else 'int8'})")
+        shutil.copyfile(choice, target / "model.onnx")
+    shutil.copyfile(source / "tokenizer.json", target / "tokenizer.json")
+    print(f"wrote {target / 'model.onnx'} ({'fp32' if choice == fp32 else 'int8'})")
     return 0
 
 

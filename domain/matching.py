@@ -496,11 +496,13 @@ def _normalized_word(word: str) -> str:
     return normalize_claim(word)
 
 
+@lru_cache(maxsize=8192)
 def _lower_words(text: str) -> frozenset[str]:
     """The words a text writes in lower case (so: not names)."""
     return frozenset(t for t in _TOKEN_RE.findall(text) if t.islower())
 
 
+@lru_cache(maxsize=8192)
 def _names(text: str, other_lowercase: frozenset[str]) -> _Names:
     """People and organisations: capitalised words that are not places or sentence furniture.
 
@@ -614,6 +616,7 @@ def _ratio(match: re.Match[str]) -> str:
     return f"{round(100 * part / whole)} percent"
 
 
+@lru_cache(maxsize=8192)
 def _compared(text: str) -> _Claim:
     """Features for comparing two claims: the stored normal form, with shares written as
     percentages ("half", "one in three", "a quarter" -> 50, 33, 25 percent) so that a share

@@ -49,10 +49,12 @@ _PAGE = 20_000
 _LOOKUP_CANDIDATES = 5
 # While embeddings are still filling, at most this many words-only candidates are embedded on the
 # fly per lookup (the best by words), so that "same" can still be decided for them.
-_EMBED_ON_THE_FLY = 3
+_EMBED_ON_THE_FLY = 2
 # Candidates scoring below this (0..100) share neither words nor meaning with the text: the
 # nearest neighbours of "xyzzy" are not worth listing.
 _MIN_SCORE = 25.0
+# Standing verdicts kept in memory (the cache is emptied when it grows past this).
+_STANDING_CACHE = 100_000
 Progress = Callable[[int, int], None]  # (done, total)
 
 
@@ -111,6 +113,8 @@ class ClaimArchive:
         self._lock = threading.RLock()
         self.rebuilt = False
         self._embed_limit = 50_000
+        self._standing: dict[int, index_feed.StandingVerdict | None] = {}
+        self._generation = 0
 
     # -- opening, following the log ----------------------------------------------------------
 
@@ -270,6 +274,9 @@ class ClaimArchive:
     def _apply(self, states: Sequence[index_feed.ClaimState]) -> None:
         index = self._overlay if self._overlay is not None else self._index
         assert index is not None
+        self._generation += 1
+        for state in states:
+            self._standing.pop(state.claim_id, None)
         archived = [s for s in states if s.archived]
         gone = [s.claim_id for s in states if not s.archived]
         if self._overlay is not None:
@@ -375,12 +382,7 @@ class ClaimArchive:
         candidates = self._candidates(normalized, vector)[: max(limit, _LOOKUP_CANDIDATES)]
         if not candidates:
             return []
-        standing = transaction(
-            self._engine,
-            lambda s: index_feed.standing_verdicts(
-                session=s, claim_ids=[c.claim_id for c in candidates]
-            ),
-        )
+        standing = self._standing_verdicts([c.claim_id for c in candidates])
         missing = [c for c in candidates if c.cosine is None and c.claim_id in standing]
         missing = missing[:_EMBED_ON_THE_FLY]
         cosines: dict[int, float] = {}
@@ -418,6 +420,30 @@ class ClaimArchive:
             )
         result.sort(key=lambda m: (-m.score, m.claim_id))
         return result[:limit]
+
+    def _standing_verdicts(self, claim_ids: list[int]) -> dict[int, index_feed.StandingVerdict]:
+        """The verdicts to show, from a cache that the log follower keeps exact: every claim a
+        new verdict touches is dropped from it (see :meth:`_apply`)."""
+        cache = self._standing
+        wanted = [cid for cid in claim_ids if cid not in cache]
+        if wanted:
+            generation = self._generation
+            found = transaction(
+                self._engine,
+                lambda s: index_feed.standing_verdicts(session=s, claim_ids=wanted),
+            )
+            with self._lock:
+                if generation == self._generation:  # no change applied meanwhile
+                    if len(cache) > _STANDING_CACHE:
+                        cache.clear()
+                    for cid in wanted:
+                        cache[cid] = found.get(cid)
+            return {
+                cid: v
+                for cid in claim_ids
+                if (v := found.get(cid) if cid in found else cache.get(cid)) is not None
+            }
+        return {cid: v for cid in claim_ids if (v := cache.get(cid)) is not None}
 
     def _candidates(self, normalized: str, vector: Vectors) -> list[Candidate]:
         assert self._index is not None
