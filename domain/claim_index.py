@@ -423,11 +423,14 @@ class HybridIndex:
         *,
         lexical_k: int = 100,
         semantic_k: int = 50,
+        lexical: dict[int, float] | None = None,
     ) -> list[Candidate]:
         """Claims retrieved by BM25 (top ``lexical_k``) or by meaning (top ``semantic_k``), each
-        once, best fused score first."""
+        once, best fused score first. ``lexical``: the result of :meth:`bm25`, when the caller
+        ran it already (while the query was being embedded)."""
         with self._lock:
-            lexical = self._bm25(normalized, lexical_k)
+            if lexical is None:
+                lexical = self._bm25(normalized, lexical_k)
             semantic = (
                 self._nearest(vector, semantic_k) if vector is not None and semantic_k > 0 else {}
             )
@@ -439,6 +442,11 @@ class HybridIndex:
         ]
         found.sort(key=lambda c: (-c.fused(), c.claim_id))
         return found
+
+    def bm25(self, normalized: str, k: int = 100) -> dict[int, float]:
+        """BM25 top ``k``: claim id -> score relative to the best."""
+        with self._lock:
+            return self._bm25(normalized, k)
 
     def _bm25(self, normalized: str, k: int) -> dict[int, float]:
         terms = query_terms(normalized)

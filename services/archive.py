@@ -23,6 +23,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -115,6 +116,7 @@ class ClaimArchive:
         self._embed_limit = 50_000
         self._standing: dict[int, index_feed.StandingVerdict | None] = {}
         self._generation = 0
+        self._pool: ThreadPoolExecutor | None = None
 
     # -- opening, following the log ----------------------------------------------------------
 
@@ -378,8 +380,13 @@ class ClaimArchive:
         self._opened()
         self.catch_up()
         normalized = normalize_claim(text)
-        vector = self._encoder_now().encode_one(text)
-        candidates = self._candidates(normalized, vector)[: max(limit, _LOOKUP_CANDIDATES)]
+        # The query is embedded in a worker thread while BM25 runs here (both release the GIL).
+        embedding = self._worker().submit(self._encoder_now().encode_one, text)
+        assert self._index is not None
+        lexical = self._index.bm25(normalized)
+        vector = embedding.result()
+        candidates = self._candidates(normalized, vector, lexical)
+        candidates = candidates[: max(limit, _LOOKUP_CANDIDATES)]
         if not candidates:
             return []
         standing = self._standing_verdicts([c.claim_id for c in candidates])
@@ -391,6 +398,9 @@ class ClaimArchive:
             # few shown, so "same" is decided the same way as for the rest.
             vectors = self._encode([standing[c.claim_id].claim_text for c in missing])
             cosines = {c.claim_id: float(v @ vector) for c, v in zip(missing, vectors, strict=True)}
+            if self._overlay is None and self._index.writable:
+                # Kept: the background fill skips them, and the next lookup finds them ready.
+                self._index.set_vectors([c.claim_id for c in missing], vectors)
         result: list[ArchivedVerdict] = []
         for candidate in candidates:
             verdict = standing.get(candidate.claim_id)
@@ -445,9 +455,17 @@ class ClaimArchive:
             }
         return {cid: v for cid in claim_ids if (v := cache.get(cid)) is not None}
 
-    def _candidates(self, normalized: str, vector: Vectors) -> list[Candidate]:
+    def _worker(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive")
+            return self._pool
+
+    def _candidates(
+        self, normalized: str, vector: Vectors, lexical: dict[int, float]
+    ) -> list[Candidate]:
         assert self._index is not None
-        found = self._index.candidates(normalized, vector)
+        found = self._index.candidates(normalized, vector, lexical=lexical)
         if self._overlay is None:
             return found
         merged = [c for c in found if c.claim_id not in self._hidden]
@@ -458,6 +476,9 @@ class ClaimArchive:
     def close(self) -> None:
         """Write what was caught up with and release the index (the bot calls this on stop)."""
         with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
             if self._index is not None:
                 if self._index.writable:
                     self._index.commit(self._meta())
