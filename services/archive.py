@@ -117,6 +117,7 @@ class ClaimArchive:
         self._standing: dict[int, index_feed.StandingVerdict | None] = {}
         self._generation = 0
         self._pool: ThreadPoolExecutor | None = None
+        self._warming: threading.Thread | None = None
 
     # -- opening, following the log ----------------------------------------------------------
 
@@ -151,7 +152,8 @@ class ClaimArchive:
     def _open(self, *, progress: Progress | None, embed: bool) -> None:
         # The encoder's session and the name dictionary load meanwhile (about half a second),
         # so that the first lookup after start-up does not wait for them.
-        threading.Thread(target=self._warm_up, name="archive-warm-up", daemon=True).start()
+        self._warming = threading.Thread(target=self._warm_up, name="archive-warm-up", daemon=True)
+        self._warming.start()
         folder = self._folder
         index: HybridIndex | None = None
         if folder is not None and folder.exists():
@@ -475,6 +477,10 @@ class ClaimArchive:
 
     def close(self) -> None:
         """Write what was caught up with and release the index (the bot calls this on stop)."""
+        if self._warming is not None:
+            # A process must not exit while onnxruntime is still loading in that thread: its
+            # C++ threads abort the interpreter ("terminate called without an active exception").
+            self._warming.join()
         with self._lock:
             if self._pool is not None:
                 self._pool.shutdown(wait=True)
