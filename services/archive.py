@@ -327,34 +327,44 @@ class ClaimArchive:
         return len(index) - index.vector_count
 
     def fill_embeddings(
-        self, *, limit: int | None = None, progress: Callable[[int], None] | None = None
+        self,
+        *,
+        limit: int | None = None,
+        progress: Callable[[int], None] | None = None,
+        page_size: int = 2048,
     ) -> int:
-        """Embed archived claims that have no vector yet, in claim order, at most ``limit``;
-        returns how many were embedded (0: nothing left). Safe to call from a background job."""
+        """Embed archived claims that have no vector yet, in claim order, at most about
+        ``limit``; returns how many were embedded (0: nothing left).
+
+        Safe to call from a background job while lookups run: the embedding itself happens
+        outside the archive's lock, and each page is committed (so a stop loses little).
+        """
         index = self._index
         if index is None or not index.writable:
             return 0
         embedded = 0
         while limit is None or embedded < limit:
+            cursor = self._fill_cursor
+            size = page_size if limit is None else max(1, min(page_size, limit - embedded))
+            page = transaction(
+                self._engine,
+                lambda s: index_feed.claims_after(
+                    session=s,
+                    after_claim_id=cursor,  # noqa: B023 (called at once)
+                    limit=size,  # noqa: B023
+                ),
+            )
+            if not page:
+                break
+            todo = [c for c in page if c.archived and not index.has_vector(c.claim_id)]
+            vectors = self._encode([c.text for c in todo], progress) if todo else None
             with self._lock:
-                cursor = self._fill_cursor
-                page = transaction(
-                    self._engine,
-                    lambda s: index_feed.claims_after(
-                        session=s,
-                        after_claim_id=cursor,  # noqa: B023 (called at once)
-                        limit=2048,
-                    ),
-                )
-                if not page:
-                    break
-                todo = [c for c in page if c.archived and not index.has_vector(c.claim_id)]
-                if todo:
-                    vectors = self._encode([c.text for c in todo], progress)
+                if vectors is not None:
                     index.set_vectors([c.claim_id for c in todo], vectors)
-                self._fill_cursor = page[-1].claim_id
-                embedded += len(todo)
+                if self._fill_cursor == cursor:  # a catch-up may have moved it back meanwhile
+                    self._fill_cursor = page[-1].claim_id
                 index.commit(self._meta())
+            embedded += len(todo)
         return embedded
 
     # -- matching ---------------------------------------------------------------------------

@@ -246,3 +246,19 @@ def test_an_archive_constructed_as_the_bot_does_opens_on_refresh(
         assert same is not None and same.claim_id == ids["vaccine"]
     finally:
         claims.close()
+
+
+def test_a_words_only_archive_matches_meanwhile_and_fills_its_embeddings_in_steps(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    ids = _seed(sqlite_engine, ARCHIVED)
+    claims = ClaimArchive.open(sqlite_engine, index_dir=tmp_path / "i", embed=False)
+    try:
+        assert claims.pending_embeddings() == len(ARCHIVED)
+        found = claims.search("Violent crime rose 13% in Texas last year", limit=1)
+        assert found[0].claim_id == ids["crime"] and found[0].same
+        assert claims.fill_embeddings(limit=1, page_size=1) == 1
+        claims.fill_embeddings()
+        assert claims.pending_embeddings() == 0
+    finally:
+        claims.close()
