@@ -68,6 +68,7 @@ def build_application(settings: Settings, shared: Services | None = None) -> Fac
     _schedule_digest(application, settings)
     if application.job_queue is not None:
         application.job_queue.run_repeating(basics.prune_updates, interval=3600, first=60)
+        application.job_queue.run_repeating(basics.fill_embeddings, interval=30, first=30)
     return application
 
 
@@ -148,7 +149,7 @@ async def _post_init(application: FactdeskApp) -> None:
     """Register the command menu and load the archive before the first update arrives."""
     await application.bot.set_my_commands(COMMANDS)
     shared = services_of(application)
-    await asyncio.to_thread(shared.archive.load, shared.db)
+    await asyncio.to_thread(shared.archive.refresh)
     logger.info("archive loaded: %s checked claims", len(shared.archive))
 
 

@@ -176,8 +176,9 @@ def checked_before(earlier: ArchivedVerdict) -> str:
 
 
 def similar_line(similar: ArchivedVerdict) -> str:
+    """Why it is only similar, in words ("Similar, not the same: 13 → 31; another place")."""
     return (
-        f"🔎 Similar, not the same ({similar.score:.0f}%): "
+        f"🔎 {escape_text(similar.explanation)}: "
         f"“{escape_text(_clip(similar.claim_text, 200))}” — {similar.rating.label}, "
         f"{_link(similar.source_url)}"
     )

@@ -10,7 +10,7 @@ from domain.verdicts import Rating
 
 @dataclass(frozen=True, slots=True)
 class ArchivedVerdict:
-    """A checked claim the archive found, with its standing verdict and how well it matched."""
+    """An earlier verdict as the reviewer sees it next to a new claim, with why it matched."""
 
     claim_id: int
     claim_text: str
@@ -21,3 +21,14 @@ class ArchivedVerdict:
     checked_at: datetime
     score: float
     same: bool
+    agrees: tuple[str, ...] = ()
+    differs: tuple[str, ...] = ()
+
+    @property
+    def explanation(self) -> str:
+        """One line for the card: "Same claim" or "Similar, not the same: 13 → 31"."""
+        if self.same:
+            return "Same claim" + (f" ({', '.join(self.agrees)})" if self.agrees else "")
+        if self.differs:
+            return "Similar, not the same: " + "; ".join(self.differs)
+        return f"Similar, not the same ({self.score:.0f}%)"

@@ -5,7 +5,13 @@ Why this shape: reviewers must see an earlier verdict when a claim comes back, b
 index ranks candidates generously (``best_matches``) and calls a candidate ``same`` only when the
 score is high *and* no meaning-changing difference is detected.
 
-Pipeline for one query (all texts pass through :func:`domain.normalize.normalize_claim`):
+Two matchers live here. :func:`compare_claims` is the decision of the hybrid archive
+(``services/archive.py`` over ``domain/claim_index.py``: tantivy BM25 + sentence embeddings),
+which replaces the in-memory :class:`ClaimIndex` below; the rule and its calibration are described
+at ``compare_claims``. :class:`ClaimIndex` stays until the bot is switched to the new archive.
+
+Pipeline of :class:`ClaimIndex` for one query (texts pass through
+:func:`domain.normalize.normalize_claim`):
 
 1. **Prefilter** — an inverted index over content tokens (stop words dropped) with BM25 weights.
    Postings of the rarest query tokens are walked first; the walk stops after a budget of postings,
@@ -50,10 +56,12 @@ from __future__ import annotations
 import gc
 import heapq
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import itemgetter
 
 from rapidfuzz import fuzz
@@ -63,8 +71,12 @@ from domain.normalize import normalize_claim
 __all__ = [
     "DEFAULT_SAME_THRESHOLD",
     "DEFAULT_SIMILAR_THRESHOLD",
+    "STOPWORDS",
     "ClaimIndex",
+    "Comparison",
     "Match",
+    "compare_claims",
+    "word_overlap",
 ]
 
 DEFAULT_SAME_THRESHOLD: float = 85.0
@@ -99,8 +111,11 @@ _STOPWORDS = _words(
     was we were what when where which while who whom why will with would you your yours yourself
     yourselves says said say saying claim claims claimed"""
 )
+#: Words that carry no topic (the search index drops them from queries).
+STOPWORDS = _STOPWORDS
 _NEGATIONS = _words(
-    "not no never nobody nothing none neither nor without nowhere cannot false fake"
+    "not no never nobody nothing none neither nor without nowhere cannot false fake lack lacks "
+    "lacked lacking"
 )
 
 # token -> (group, pole). Two claims whose tokens sit on opposite poles of a group (and not on
@@ -408,3 +423,306 @@ class ClaimIndex:
                 shared_mass += weight
         total = query_mass + claim_mass
         return 2.0 * shared_mass / total if total else 0.0
+
+
+# -- the "same claim" decision of the hybrid archive ---------------------------------------------
+#
+# The archive (services/archive.py) retrieves candidates by words and by meaning; this decides
+# which candidate is the *same* claim, and says why a close one is not. Rule, calibrated by
+# bench/matching_sets.py on a restatement set and a near-miss set (figure, negation, place,
+# direction, actor):
+#
+#   same  =  no veto  AND  (cosine >= SAME_COSINE  OR  (cosine >= SAME_COSINE_WITH_WORDS AND
+#            (word overlap >= SAME_WORD_OVERLAP or a shared figure) AND not a word swap))
+#
+# A word swap: at least SWAP_WORD_OVERLAP of the words shared and some swapped on both sides; at
+# a middling cosine that is another statement about the same topic ("short of nurses" / "of
+# beds"), while a real rewording changes most words (low overlap) or keeps the cosine high.
+#
+# Cosine alone cannot decide: MiniLM puts "crime increased" / "crime decreased" at 0.87 and a
+# swapped actor at 0.85, above some true restatements (0.77). The vetoes catch those; the cosine
+# and the word overlap make sure that what remains is about the same thing.
+
+SAME_COSINE = 0.85
+SAME_COSINE_WITH_WORDS = 0.68
+SAME_WORD_OVERLAP = 0.3
+SWAP_WORD_OVERLAP = 0.5
+
+_TOKEN_RE = re.compile(r"[^\W\d_][\w'’.-]*|[.!?:;\"“”]")
+_SENTENCE_END = frozenset('.!?:;"“”')
+_NOT_NAMES = _words(
+    """i january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday mr mrs ms dr sen rep gov pres
+    president senator governor congressman congresswoman"""
+)
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset[str]:
+    """English words as a dictionary writes them (web2 list of the ``english-words`` package):
+    common words in lower case, proper nouns capitalised. A sentence's first word is a name only
+    if it is not a common word. Loaded once (0.1 s); :func:`warm_up` does it ahead of time."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2"], lower=False, alpha=True))
+
+
+def warm_up() -> None:
+    """Load what the first comparison would otherwise load (for a process that is starting)."""
+    _dictionary()
+
+
+def _is_common(word: str) -> bool:
+    words = _dictionary()
+    if word in words and not word.islower():
+        return False  # a proper noun the dictionary knows: "Clinton"
+    w = word.lower()
+    stems = (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w)
+    return any(s in words for s in stems) or (w.endswith("ies") and w[:-3] + "y" in words)
+
+
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """Capitalised names in a claim's original text, in order of appearance (lower-cased)."""
+
+    order: tuple[str, ...]
+    shown: dict[str, str]  # lower -> as written
+    runs: tuple[tuple[str, ...], ...]  # consecutive capitalised words, for acronyms
+    first: str | None  # the sentence's capitalised first word, when it was not taken as a name
+
+
+@lru_cache(maxsize=4096)
+def _normalized_word(word: str) -> str:
+    return normalize_claim(word)
+
+
+@lru_cache(maxsize=8192)
+def _lower_words(text: str) -> frozenset[str]:
+    """The words a text writes in lower case (so: not names)."""
+    return frozenset(t for t in _TOKEN_RE.findall(text) if t.islower())
+
+
+@lru_cache(maxsize=8192)
+def _names(text: str, other_lowercase: frozenset[str]) -> _Names:
+    """People and organisations: capitalised words that are not places or sentence furniture.
+
+    A sentence's first word is capitalised anyway: it counts only when it is not a common
+    English word and the other claim does not write it in lower case ("Crime rose" / "violent
+    crime rose"). Acronyms (WHO, CDC) are names even when they spell a common word.
+    """
+    order: list[str] = []
+    shown: dict[str, str] = {}
+    runs: list[tuple[str, ...]] = []
+    run: list[str] = []
+    first: str | None = None
+    initial = True
+    for token in _TOKEN_RE.findall(text):
+        if token in _SENTENCE_END:
+            initial = True
+            if run:
+                runs.append(tuple(run))
+                run = []
+            continue
+        word = token.strip(".'’-")
+        if word.endswith(("'s", "’s")):
+            word = word[:-2]
+        lower = word.lower()
+        acronym = len(word) > 1 and word.isupper() and word.isalpha()
+        capital = word[:1].isupper()
+        furniture = initial and (lower in other_lowercase or _is_common(word))
+        proper = acronym or (
+            capital and len(word) > 1 and lower not in _STOPWORDS and not furniture
+        )
+        name = (
+            proper
+            and lower not in _NOT_NAMES
+            and lower not in _PLACES
+            and _normalized_word(word) not in _PLACES
+        )
+        if initial and capital and not proper and lower not in _STOPWORDS:
+            first = lower
+        initial = False
+        if name and lower not in shown:
+            order.append(lower)
+            shown[lower] = word
+        if proper:
+            run.append(lower)
+        elif run:
+            runs.append(tuple(run))
+            run = []
+    if run:
+        runs.append(tuple(run))
+    return _Names(order=tuple(order), shown=shown, runs=tuple(runs), first=first)
+
+
+def _with_first(names: _Names, other: _Names, text: str) -> _Names:
+    """Take the first word as a name after all when the other claim opens with a name in its
+    place: "Trump signed…" against "Biden signed…" ("trump" is also a common word)."""
+    if names.first is None or not other.order or names.first in other.shown:
+        return names
+    other_first = _TOKEN_RE.findall(text)
+    if not other_first or other_first[0].lower() != other.order[0]:
+        return names
+    shown = {names.first: names.first.capitalize(), **names.shown}
+    return _Names(order=(names.first, *names.order), shown=shown, runs=names.runs, first=None)
+
+
+def _acronym_of(acronym: str, runs: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
+    """The run of capitalised words whose initials spell (the start of) ``acronym``:
+    NYC = New York City, ISIS ~ Islamic State."""
+    for run in runs:
+        initials = "".join(w[0] for w in run)
+        if len(initials) >= 2 and (acronym == initials or acronym.startswith(initials)):
+            return run
+    return None
+
+
+def _name_difference(a: _Names, b: _Names) -> tuple[list[str], list[str]]:
+    """Names only in ``a`` and only in ``b``, after matching acronyms to their spelled-out form."""
+
+    def plain(name: str) -> str:
+        return name[:-1] if name.endswith("s") and len(name) > 3 else name
+
+    a_plain = {plain(n) for n in a.order}
+    b_plain = {plain(n) for n in b.order}
+    only_a = [n for n in a.order if plain(n) not in b_plain]
+    only_b = [n for n in b.order if plain(n) not in a_plain]
+    for mine, theirs, other in ((only_a, only_b, b), (only_b, only_a, a)):
+        for name in list(mine):
+            if name.isalpha() and len(name) <= 6:
+                run = _acronym_of(name, other.runs)
+                if run is not None:
+                    mine.remove(name)
+                    for word in run:
+                        if word in theirs:
+                            theirs.remove(word)
+    return only_a, only_b
+
+
+_RATIO_RE = re.compile(r"\b(\d{1,2}) (?:in|out of) (\d{1,3})\b")
+_FRACTIONS = (
+    (re.compile(r"\b(?:a|1) half\b|\bhalf\b"), "50 percent"),
+    (re.compile(r"\b(?:a|1) third\b"), "33 percent"),
+    (re.compile(r"\b2 thirds\b"), "67 percent"),
+    (re.compile(r"\b(?:a|1) quarter\b"), "25 percent"),
+    (re.compile(r"\b3 quarters\b"), "75 percent"),
+)
+
+
+def _ratio(match: re.Match[str]) -> str:
+    part, whole = int(match.group(1)), int(match.group(2))
+    if not 0 < part < whole:
+        return match.group(0)
+    return f"{round(100 * part / whole)} percent"
+
+
+@lru_cache(maxsize=8192)
+def _compared(text: str) -> _Claim:
+    """Features for comparing two claims: the stored normal form, with shares written as
+    percentages ("half", "one in three", "a quarter" -> 50, 33, 25 percent) so that a share
+    written in words and in figures is one figure. (Kept out of ``normalize_claim``, whose output
+    is stored for every claim.)"""
+    normalized = normalize_claim(text)
+    if "half" in normalized or "third" in normalized or "quarter" in normalized:
+        for pattern, share in _FRACTIONS:
+            normalized = pattern.sub(share, normalized)
+    if " in " in normalized or " out of " in normalized:
+        normalized = _RATIO_RE.sub(_ratio, normalized)
+    return _features(normalized)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """How an archived claim relates to a new one, in words a reviewer reads on the card."""
+
+    same: bool
+    score: float  # 0..100, the ranking score shown to the reviewer
+    agrees: tuple[str, ...]  # "same figure: 8000", "same place: syria"
+    differs: tuple[str, ...]  # "13 → 31", "another place: Iraq / Syria"
+
+
+def _content(normalized: str) -> set[str]:
+    words = set(normalized.split()) - _STOPWORDS
+    return {w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 3 else w for w in words}
+
+
+def word_overlap(a_normalized: str, b_normalized: str) -> float:
+    """Shared content words over the shorter claim's (plural s folded): 0..1."""
+    a, b = _content(a_normalized), _content(b_normalized)
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def compare_claims(
+    query: str, archived: str, *, cosine: float | None, lexical: float = 0.0
+) -> Comparison:
+    """Decide whether ``archived`` is the same claim as ``query`` and explain the difference.
+
+    ``cosine`` is the embeddings' cosine (None when the archived claim has no vector: then the
+    claim can be "similar" but never "same"); ``lexical`` the BM25 score relative to the query's
+    best, used for the ranking score only.
+    """
+    qa, ca = _compared(query), _compared(archived)
+    differs: list[str] = []
+    agrees: list[str] = []
+    if qa.figures != ca.figures:
+        old = " ".join(sorted(ca.figures - qa.figures)) or "—"
+        new = " ".join(sorted(qa.figures - ca.figures)) or "—"
+        differs.append(f"{old} → {new}")
+    elif qa.figures:
+        agrees.append("same figures: " + ", ".join(sorted(qa.figures)))
+    if qa.negations != ca.negations:
+        differs.append("one of them is negated")
+    if _opposite_poles(qa.poles, ca.poles):
+        words_q = [w for w in qa.text.split() if w in _POLES and _POLES[w] not in ca.poles]
+        words_c = [w for w in ca.text.split() if w in _POLES and _POLES[w] not in qa.poles]
+        differs.append(f"opposite: {' '.join(words_c) or '—'} / {' '.join(words_q) or '—'}")
+    if (qa.places - ca.places) and (ca.places - qa.places):
+        differs.append(
+            f"another place: {', '.join(sorted(ca.places - qa.places))} / "
+            f"{', '.join(sorted(qa.places - ca.places))}"
+        )
+    elif qa.places & ca.places:
+        agrees.append("same place: " + ", ".join(sorted(qa.places & ca.places)))
+    qn = _names(query, _lower_words(archived))
+    cn = _names(archived, _lower_words(query))
+    qn, cn = _with_first(qn, cn, archived), _with_first(cn, qn, query)
+    only_q, only_c = _name_difference(qn, cn)
+    if only_q and only_c:
+        differs.append(
+            f"another person: {', '.join(cn.shown[n] for n in only_c)} / "
+            f"{', '.join(qn.shown[n] for n in only_q)}"
+        )
+    else:
+        shared = [n for n in qn.order if n in cn.shown]
+        passive = ("by" in qa.text.split()) != ("by" in ca.text.split())
+        if len(shared) >= 2 and not passive and shared != [n for n in cn.order if n in qn.shown]:
+            differs.append("roles swapped: " + " / ".join(qn.shown[n] for n in shared))
+        elif shared:
+            agrees.append("same names: " + ", ".join(qn.shown[n] for n in shared))
+    q_words, c_words = _content(qa.text), _content(ca.text)
+    overlap = len(q_words & c_words) / min(len(q_words), len(c_words)) if q_words and c_words else 0
+    # A shared figure is strong evidence of the same claim (the vetoes already made sure that no
+    # figure differs), as strong as shared words.
+    related = overlap >= SAME_WORD_OVERLAP or bool(qa.figures)
+    # Mostly the same words, a few swapped, and only a middling cosine: the swapped words carry
+    # a different statement ("…short of 40,000 nurses" / "…beds"), not a rewording.
+    swapped = overlap >= SWAP_WORD_OVERLAP and bool(q_words - c_words) and bool(c_words - q_words)
+    agreeing = cosine is not None and (
+        cosine >= SAME_COSINE or (cosine >= SAME_COSINE_WITH_WORDS and related and not swapped)
+    )
+    if cosine is not None and not agreeing and swapped and not differs:
+        differs.append(
+            f"other words: {', '.join(sorted(c_words - q_words))} / "
+            f"{', '.join(sorted(q_words - c_words))}"
+        )
+    if cosine is not None:
+        agrees.append(f"meaning {cosine:.2f}")
+    score = 100.0 * (0.2 * lexical + 0.8 * cosine) if cosine is not None else 100.0 * lexical
+    return Comparison(
+        same=agreeing and not differs,
+        score=round(max(0.0, min(100.0, score)), 1),
+        agrees=tuple(agrees),
+        differs=tuple(differs),
+    )

@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
     from telegram.ext import Application
 
     from domain.archived import ArchivedVerdict
     from domain.extraction import Extraction
     from factdesk.config import Settings
+    from services.archive import ClaimArchive
     from services.import_workers import ChunkPreparation
     from services.imports import ImportSummary
 
@@ -29,6 +31,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+index_app = typer.Typer(help="The search index of archived claims.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
 logger = logging.getLogger("factdesk")
 
 
@@ -240,8 +244,17 @@ def export(
 def import_archive(
     file: Annotated[Path, typer.Argument(help="CSV, JSON or ClaimReview JSON-LD file")],
     show: Annotated[int, typer.Option(help="How many rejected rows to list")] = 50,
+    embed: Annotated[
+        str,
+        typer.Option(
+            help="Embed the claims now, later (words first; `factdesk index fill` or the "
+            "running bot embeds them), or auto: now up to FACTDESK_EMBED_NOW_LIMIT claims"
+        ),
+    ] = "auto",
 ) -> None:
     """Import an archive of past fact-checks so that matching knows them."""
+    if embed not in ("auto", "now", "later"):
+        _fail(f"--embed must be auto, now or later, not {embed!r}")
     from domain.import_files import ImportFileError, read_import_file
     from services.import_workers import ChunkPreparation
 
@@ -262,6 +275,34 @@ def import_archive(
         )
         raise typer.Exit(130) from None
     _print_import_summary(file, summary, show)
+    _index_import(embed)
+
+
+def _index_import(embed: str) -> None:
+    """Bring the claim index up to date with the import: words always, meaning by ``embed``."""
+    from db.engine import make_engine
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    try:
+        archive = _open_archive(settings, engine, embed=False)
+        try:
+            pending = archive.pending_embeddings()
+            now = embed == "now" or (
+                embed == "auto" and pending <= settings.factdesk_embed_now_limit
+            )
+            if pending and now:
+                _fill_embeddings(archive)
+            elif pending:
+                typer.echo(
+                    f"{pending} claims are matched by their words until they are embedded: "
+                    "run `factdesk index fill` (the running bot fills them too)",
+                    err=True,
+                )
+        finally:
+            archive.close()
+    finally:
+        engine.dispose()
 
 
 def _load_with_progress(name: str, prepared: ChunkPreparation) -> ImportSummary:
@@ -317,25 +358,95 @@ def search(
     """Look texts up in the archive of checked claims, best match first."""
     from db.engine import make_engine
     from db.migrate import upgrade
-    from db.uow import Database
-    from services.archive import ArchiveSearch, ClaimArchive
 
     settings = _settings()
-    queries = list(texts or [])
-    if not queries:
-        queries = [line.strip() for line in sys.stdin if line.strip()]
     upgrade(settings.database_url)
-    db = Database(make_engine(settings.database_url))
-    archive = ClaimArchive(
-        same_threshold=settings.factdesk_same_threshold,
-        similar_threshold=settings.factdesk_similar_threshold,
-    )
-    lookup = ArchiveSearch(db, archive)
+    # Lines from stdin are answered as they arrive, so another program can keep one process open
+    # and ask one question at a time.
+    queries = iter(texts) if texts else (line.strip() for line in sys.stdin)
+    engine = make_engine(settings.database_url)
     try:
-        for query in queries:
-            _print_matches(query, lookup.claims_like(query, limit=limit), as_json=as_json)
+        archive = _open_archive(settings, engine)
+        try:
+            for query in queries:
+                if query:
+                    _print_matches(query, archive.search(query, limit=limit), as_json=as_json)
+                    sys.stdout.flush()
+        finally:
+            archive.close()
     finally:
-        db.dispose()
+        engine.dispose()
+
+
+def _open_archive(settings: Settings, engine: Engine, *, embed: bool = True) -> ClaimArchive:
+    """The claim archive with its index opened (or rebuilt, with a progress bar on a terminal)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from services.archive import ClaimArchive
+
+    console = Console(stderr=True)
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as progress:
+        task = progress.add_task("building the claim index", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return ClaimArchive.open(
+            engine,
+            index_dir=settings.index_dir,
+            similar_threshold=settings.factdesk_similar_threshold,
+            poll_seconds=settings.factdesk_index_poll_ms / 1000,
+            progress=advance,
+            embed=embed,
+            embed_limit=settings.factdesk_embed_now_limit,
+        )
+
+
+def _fill_embeddings(archive: ClaimArchive, *, limit: int | None = None) -> int:
+    """Embed archived claims that have no vector yet, with a progress bar on a terminal."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    pending = archive.pending_embeddings()
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(
+        *columns, console=console, transient=True, disable=not console.is_terminal
+    ) as progress:
+        task = progress.add_task("embedding archived claims", total=pending)
+        return archive.fill_embeddings(limit=limit, progress=lambda n: progress.advance(task, n))
+
+
+@index_app.command("fill")
+def index_fill(
+    limit: Annotated[int | None, typer.Option(help="Stop after this many claims")] = None,
+) -> None:
+    """Embed the archived claims still matched by words only (after a large import)."""
+    import time
+
+    from db.engine import make_engine
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    try:
+        archive = _open_archive(settings, engine, embed=False)
+        try:
+            start = time.perf_counter()
+            done = _fill_embeddings(archive, limit=limit)
+            seconds = time.perf_counter() - start
+            rate = done / seconds if seconds > 0 else 0.0
+            typer.echo(
+                f"embedded {done} claims ({rate:.0f} claims/s); "
+                f"{archive.pending_embeddings()} still pending"
+            )
+        finally:
+            archive.close()
+    finally:
+        engine.dispose()
 
 
 def _print_matches(query: str, found: list[ArchivedVerdict], *, as_json: bool) -> None:

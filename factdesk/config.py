@@ -6,8 +6,10 @@ Settings come from the environment or a `.env` file in the working directory. Th
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import time as dt_time
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -127,6 +129,27 @@ class Settings(BaseSettings):
     factdesk_digest_time: dt_time | None = Field(
         default=None, description="UTC time of day of the digest, HH:MM."
     )
+    factdesk_index_dir: Path | None = Field(
+        default=None,
+        description="Folder of the claim search index; default: beside the SQLite file "
+        "(factdesk.db -> factdesk.index/), or ./factdesk-index for a server database.",
+    )
+    factdesk_index_poll_ms: int = Field(
+        default=500, ge=0, description="How often a lookup polls the verdict log for changes."
+    )
+    factdesk_embed_now_limit: int = Field(
+        default=50_000,
+        ge=0,
+        description="factdesk import embeds up to this many claims before returning; "
+        "more are embedded in the background (factdesk index fill, or the running bot).",
+    )
+
+    @property
+    def index_dir(self) -> Path | None:
+        """Where the claim index lives (None: in memory, for an in-memory database)."""
+        if self.factdesk_index_dir is not None:
+            return self.factdesk_index_dir
+        return default_index_dir(self.database_url)
 
     @field_validator("factdesk_admins", mode="before")
     @classmethod
@@ -214,6 +237,27 @@ class Settings(BaseSettings):
                 "least 30 letters, digits, - or _): copy it again from @BotFather"
             )
         return token
+
+
+def default_index_dir(database_url: str) -> Path | None:
+    """Where the index lives unless configured: beside a SQLite file (``factdesk.db`` ->
+    ``factdesk.index/``), in memory for an in-memory SQLite database (None), and for a server
+    database ``factdesk-index-<id>/`` in the working folder, the id naming the server and database
+    (never the password): an index folder follows one database's verdict log, so two databases
+    must never share one."""
+    prefix = "sqlite:///"
+    if database_url.startswith(prefix):
+        path = database_url[len(prefix) :].split("?", 1)[0]
+        if not path or path == ":memory:":
+            return None
+        return Path(path).with_suffix(".index")
+    if database_url.startswith("sqlite"):
+        return None
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    where = f"{url.host}:{url.port}/{url.database}"
+    return Path(f"factdesk-index-{hashlib.sha256(where.encode()).hexdigest()[:12]}")
 
 
 class ConfigError(Exception):

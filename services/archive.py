@@ -1,82 +1,516 @@
-"""The archive of checked claims that every new claim is matched against.
+"""The archive of checked claims that every new claim is matched against (the use case).
 
-The fuzzy index lives in memory; the database is the truth. Each lookup first takes in the
-verdicts recorded since the index last looked, inside the caller's unit of work, so several bot
-replicas sharing one database see each other's work and a lookup costs no transaction of its own.
+The database is the truth; the search index (``domain/claim_index.py``) is a persistent copy of
+the archived claims, in a folder beside the database, kept current by following the ``verdict``
+table as a log (``domain/log_position.py``): on :meth:`ClaimArchive.open` it catches up with
+everything recorded since it was last written, and before a lookup it polls again at most every
+``poll_seconds``. A lookup never re-reads the archive. Several replicas on one PostgreSQL
+database each keep their own index folder and follow the same log.
+
+A missing, damaged or outdated index is rebuilt from the database (with a progress callback).
+Embeddings are computed with the claims when few arrive at once; a large import indexes the words
+at once and leaves the vectors to :meth:`ClaimArchive.fill_embeddings` (the bot's job queue, or
+``factdesk index fill``), matching by words meanwhile.
+
+One process writes an index folder at a time. A second process on the same folder (``factdesk
+search`` while the bot runs) reads it as last committed and keeps what it catches up with in a
+small in-memory overlay.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from typing import TypeVar
 
-from db.uow import Database, UnitOfWork
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from db import index_feed
+from db.uow import Database
 from domain.archived import ArchivedVerdict
-from domain.matching import ClaimIndex
+from domain.claim_index import Candidate, HybridIndex, IndexLocked, IndexUnusable
+from domain.embedding import SentenceEncoder, Vectors, get_encoder
+from domain.log_position import LogPosition
+from domain.matching import compare_claims, warm_up
+from domain.normalize import normalize_claim
+
+__all__ = ["ArchiveSearch", "ArchivedVerdict", "ClaimArchive"]
+
+logger = logging.getLogger(__name__)
+
+#: Up to this many claims arriving in one catch-up are embedded at once; more are left to the
+#: background fill (a bot must not stall on a million-row import made by another process).
+EMBED_NOW_LIMIT = 256
+_PAGE = 20_000
+_LOOKUP_CANDIDATES = 5
+# While embeddings are still filling, at most this many words-only candidates are embedded on the
+# fly per lookup (the best by words), so that "same" can still be decided for them.
+_EMBED_ON_THE_FLY = 2
+# Candidates scoring below this (0..100) share neither words nor meaning with the text: the
+# nearest neighbours of "xyzzy" are not worth listing.
+_MIN_SCORE = 25.0
+# Standing verdicts kept in memory (the cache is emptied when it grows past this).
+_STANDING_CACHE = 100_000
+Progress = Callable[[int, int], None]  # (done, total)
+T = TypeVar("T")
 
 
 class ClaimArchive:
-    def __init__(self, *, same_threshold: float, similar_threshold: float) -> None:
-        self._index = ClaimIndex(same_threshold=same_threshold, similar_threshold=similar_threshold)
-        self._seen_verdict_id = 0
-        self._refresh_lock = threading.Lock()
+    """Archived claims and their verdicts, found by wording and by meaning."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        index_dir: Path | None,
+        similar_threshold: float = 50.0,
+        poll_seconds: float = 0.5,
+        encoder: SentenceEncoder | None = None,
+    ) -> None:
+        """Only sets up: the index is opened by :meth:`open`, or on first use (:meth:`refresh`,
+        which the bot calls in a thread at start-up, a lookup, or ``len``)."""
+        self._engine = engine
+        self._folder = index_dir
+        self._similar = similar_threshold
+        self._poll_seconds = poll_seconds
+        self._encoder = encoder
+        self._batch_encoder: SentenceEncoder | None = None
+        self._index: HybridIndex | None = None
+        self._overlay: HybridIndex | None = None  # changes seen by a read-only opener
+        self._hidden: set[int] = set()  # claims the overlay overrides in the main index
+        self._position = LogPosition()
+        self._fill_cursor = 0
+        self._last_poll = 0.0
+        self._lock = threading.RLock()
+        self.rebuilt = False
+        self._embed_limit = 50_000
+        self._standing: dict[int, index_feed.StandingVerdict | None] = {}
+        self._generation = 0
+        self._pool: ThreadPoolExecutor | None = None
+        self._warming: threading.Thread | None = None
+
+    # -- opening, following the log ----------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        engine: Engine,
+        *,
+        index_dir: Path | None,
+        similar_threshold: float = 50.0,
+        poll_seconds: float = 0.5,
+        progress: Progress | None = None,
+        embed: bool = True,
+        embed_limit: int = 50_000,
+    ) -> ClaimArchive:
+        """Open (or rebuild) the index and catch up with the verdicts recorded since.
+
+        A rebuild embeds the claims too when there are at most ``embed_limit`` of them and
+        ``embed`` is true; otherwise it indexes their words and leaves the embeddings to
+        :meth:`fill_embeddings`.
+        """
+        archive = cls(
+            engine,
+            index_dir=index_dir,
+            similar_threshold=similar_threshold,
+            poll_seconds=poll_seconds,
+        )
+        archive._embed_limit = embed_limit
+        archive._open(progress=progress, embed=embed)
+        return archive
+
+    def _open(self, *, progress: Progress | None, embed: bool) -> None:
+        # The encoder's session and the name dictionary load meanwhile (about half a second),
+        # so that the first lookup after start-up does not wait for them.
+        self._warming = threading.Thread(target=self._warm_up, name="archive-warm-up", daemon=True)
+        self._warming.start()
+        folder = self._folder
+        index: HybridIndex | None = None
+        if folder is not None and folder.exists():
+            try:
+                index = HybridIndex.open(folder, writable=True)
+            except IndexLocked:
+                try:
+                    index = HybridIndex.open(folder, writable=False)
+                    self._overlay = HybridIndex.create(None)
+                except IndexUnusable as error:
+                    # Another process is writing it and it cannot be read now: never rebuild
+                    # under that writer; build a private copy in memory instead.
+                    logger.warning("claim index busy and unreadable (%s): in memory", error)
+                    self._folder = None
+            except IndexUnusable as error:
+                logger.warning("rebuilding the claim index: %s", error)
+        if index is None:
+            self._rebuild(progress=progress, embed=embed)
+        else:
+            self._index = index
+            self._position = LogPosition.from_json(index.meta.get("position"))
+            self._fill_cursor = int(index.meta.get("fill_cursor", 0))
+        self.catch_up(everything=True)
+
+    def _rebuild(self, *, progress: Progress | None, embed: bool) -> None:
+        """Index every archived claim from the database; the log position is taken first, so a
+        verdict recorded meanwhile is caught up with afterwards."""
+        index = HybridIndex.create(self._folder)
+        self._index = index
+        self.rebuilt = True
+        high = _read(self._engine, lambda s: index_feed.newest_verdict_id(session=s))
+        # Ids just below the newest that are not visible yet may still commit (PostgreSQL):
+        # they are the gaps to watch. Older missing ids are long rolled back.
+        recent = _read(
+            self._engine,
+            lambda s: index_feed.verdicts_after(session=s, after_id=max(0, high - 1000)),
+        )
+        self._position = LogPosition(high=max(0, high - 1000))
+        self._position.advance([vid for vid, _ in recent if vid <= high], now=time.time())
+        cursor = 0
+        done = 0
+        total = _read(self._engine, lambda s: index_feed.count_claims(session=s))
+        embed = embed and total <= self._embed_limit
+        while True:
+            page = _read(
+                self._engine,
+                lambda s: index_feed.claims_after(
+                    session=s,
+                    after_claim_id=cursor,  # noqa: B023 (called at once)
+                    limit=_PAGE,
+                ),
+            )
+            if not page:
+                break
+            cursor = page[-1].claim_id
+            archived = [c for c in page if c.archived]
+            vectors = self._encode([c.text for c in archived]) if embed and archived else None
+            index.upsert([(c.claim_id, c.normalized_text) for c in archived], vectors, fresh=True)
+            done += len(page)
+            if progress is not None:
+                progress(done, total)
+        self._fill_cursor = cursor if embed else 0
+        index.commit(self._meta())
+
+    def catch_up(self, *, everything: bool = False) -> int:
+        """Take in the verdicts recorded since the last look; returns how many claims changed.
+
+        Without ``everything`` it looks at most every ``poll_seconds`` (the bot calls this before
+        each lookup).
+        """
+        with self._lock:
+            now = time.time()
+            if not everything and now - self._last_poll < self._poll_seconds:
+                return 0
+            self._last_poll = now
+            changed = 0
+            while True:
+                high, gaps = self._position.high, list(self._position.gaps)
+                seen = _read(
+                    self._engine,
+                    lambda s: index_feed.verdicts_after(
+                        session=s,
+                        after_id=high,  # noqa: B023 (called at once)
+                        also=gaps,  # noqa: B023
+                    ),
+                )
+                if not seen:
+                    break
+                claims = {cid for _, cid in seen}
+                states = _read(
+                    self._engine,
+                    lambda s: index_feed.claim_states(
+                        session=s,
+                        claim_ids=claims,  # noqa: B023 (called at once)
+                    ),
+                )
+                self._apply(states)
+                self._position.advance([vid for vid, _ in seen], now=now)
+                changed += len(claims)
+                if len(seen) < 100_000:
+                    break
+            self._position.expire(now=now)
+            if changed and self._index is not None and self._index.writable:
+                self._index.commit(self._meta())
+            return changed
+
+    def mark_changed(self) -> None:
+        """This process just recorded a verdict: the next lookup polls the log at once instead
+        of waiting out ``poll_seconds``, so a reviewer sees their own verdicts straight away."""
+        self._last_poll = 0.0
+
+    def refresh(self) -> None:
+        """Open the index if this archive was only constructed (the bot's start-up calls this in
+        a thread), else poll the verdict log now."""
+        with self._lock:
+            if self._index is None:
+                self._open(progress=None, embed=True)
+                return
+        self.catch_up(everything=True)
+
+    def _opened(self) -> HybridIndex:
+        if self._index is None:
+            self.refresh()
+        assert self._index is not None
+        return self._index
+
+    def _apply(self, states: Sequence[index_feed.ClaimState]) -> None:
+        index = self._overlay if self._overlay is not None else self._index
+        assert index is not None
+        self._generation += 1
+        for state in states:
+            self._standing.pop(state.claim_id, None)
+        archived = [s for s in states if s.archived]
+        gone = [s.claim_id for s in states if not s.archived]
+        if self._overlay is not None:
+            self._hidden.update(s.claim_id for s in states)
+        if gone:
+            index.remove(gone)
+        if archived:
+            index.upsert([(s.claim_id, s.normalized_text) for s in archived])
+            todo = [s for s in archived if not index.has_vector(s.claim_id)]
+            if todo and (len(todo) <= EMBED_NOW_LIMIT or self._overlay is not None):
+                vectors = self._encode([s.text for s in todo])
+                index.set_vectors([s.claim_id for s in todo], vectors)
+            elif todo:
+                first = min(s.claim_id for s in todo)
+                self._fill_cursor = min(self._fill_cursor, first - 1)
+        if self._overlay is not None:
+            self._overlay.commit()
+
+    def _meta(self) -> dict[str, object]:
+        return {"position": self._position.to_json(), "fill_cursor": self._fill_cursor}
+
+    # -- embeddings ------------------------------------------------------------------------
+
+    def _warm_up(self) -> None:
+        self._encoder_now()
+        warm_up()
+
+    def _encoder_now(self) -> SentenceEncoder:
+        if self._encoder is None:
+            self._encoder = get_encoder()
+        return self._encoder
+
+    def _encode(self, texts: list[str], progress: Callable[[int], None] | None = None) -> Vectors:
+        if len(texts) <= 16:
+            return self._encoder_now().encode(texts, progress=progress)
+        if self._batch_encoder is None:
+            # Batches use both cores; single lookups one (less contention with the bot's loop).
+            self._batch_encoder = SentenceEncoder(threads=2)
+        return self._batch_encoder.encode(texts, progress=progress)
+
+    def pending_embeddings(self) -> int:
+        """Archived claims still without an embedding (matched by words only until filled)."""
+        index = self._opened()
+        return len(index) - index.vector_count
+
+    def fill_embeddings(
+        self,
+        *,
+        limit: int | None = None,
+        progress: Callable[[int], None] | None = None,
+        page_size: int = 2048,
+    ) -> int:
+        """Embed archived claims that have no vector yet, in claim order, at most about
+        ``limit``; returns how many were embedded (0: nothing left).
+
+        Safe to call from a background job while lookups run: the embedding itself happens
+        outside the archive's lock, and each page is committed (so a stop loses little).
+        """
+        index = self._index
+        if index is None or not index.writable:
+            return 0
+        embedded = 0
+        while limit is None or embedded < limit:
+            cursor = self._fill_cursor
+            size = page_size if limit is None else max(1, min(page_size, limit - embedded))
+            page = _read(
+                self._engine,
+                lambda s: index_feed.claims_after(
+                    session=s,
+                    after_claim_id=cursor,  # noqa: B023 (called at once)
+                    limit=size,  # noqa: B023
+                ),
+            )
+            if not page:
+                break
+            todo = [c for c in page if c.archived and not index.has_vector(c.claim_id)]
+            vectors = self._encode([c.text for c in todo], progress) if todo else None
+            with self._lock:
+                if vectors is not None:
+                    index.set_vectors([c.claim_id for c in todo], vectors)
+                if self._fill_cursor == cursor:  # a catch-up may have moved it back meanwhile
+                    self._fill_cursor = page[-1].claim_id
+                index.commit(self._meta())
+            embedded += len(todo)
+        return embedded
+
+    # -- matching ---------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._index)
+        self._opened()
+        assert self._index is not None
+        if self._overlay is None:
+            return len(self._index)
+        hidden = sum(1 for claim_id in self._hidden if claim_id in self._index)
+        return len(self._index) - hidden + len(self._overlay)
 
-    def load(self, db: Database) -> None:
-        """Build the index from the whole archive (at start, before the first update)."""
-        db.run(self.refresh, effect=False)
+    def lookup(self, text: str) -> tuple[ArchivedVerdict | None, list[ArchivedVerdict]]:
+        """The earlier verdict on the same claim, if any, and up to three on similar claims."""
+        found = self._match(text, _LOOKUP_CANDIDATES)
+        same = next((m for m in found if m.same), None)
+        similar = [m for m in found if m is not same and m.score >= self._similar]
+        return same, similar[:3]
 
-    def refresh(self, tx: UnitOfWork) -> None:
-        """Take in verdicts recorded since the last refresh (all of them, the first time)."""
-        with self._refresh_lock:
-            changed = tx.archive.changed_since(self._seen_verdict_id)
-            # One row per changed claim, so removals and additions do not depend on their order.
-            for item in changed:
-                if not item.matchable:
-                    self._index.remove(item.claim_id)
-            self._index.add_many(
-                [(item.claim_id, item.normalized_text) for item in changed if item.matchable],
-                normalized=True,
+    def search(self, text: str, *, limit: int = 5) -> list[ArchivedVerdict]:
+        """The best candidates whatever their score, best first, each claim once."""
+        return self._match(text, limit)
+
+    def _match(self, text: str, limit: int) -> list[ArchivedVerdict]:
+        self._opened()
+        self.catch_up()
+        normalized = normalize_claim(text)
+        # The query is embedded in a worker thread while BM25 runs here (both release the GIL).
+        embedding = self._worker().submit(self._encoder_now().encode_one, text)
+        assert self._index is not None
+        lexical = self._index.bm25(normalized)
+        vector = embedding.result()
+        candidates = self._candidates(normalized, vector, lexical)
+        candidates = candidates[: max(limit, _LOOKUP_CANDIDATES)]
+        if not candidates:
+            return []
+        standing = self._standing_verdicts([c.claim_id for c in candidates])
+        missing = [c for c in candidates if c.cosine is None and c.claim_id in standing]
+        missing = missing[:_EMBED_ON_THE_FLY]
+        cosines: dict[int, float] = {}
+        if missing:
+            # Words-only claims (embeddings still filling): their vectors are computed for the
+            # few shown, so "same" is decided the same way as for the rest.
+            vectors = self._encode([standing[c.claim_id].claim_text for c in missing])
+            cosines = {c.claim_id: float(v @ vector) for c, v in zip(missing, vectors, strict=True)}
+            if self._overlay is None and self._index.writable:
+                # Kept: the background fill skips them, and the next lookup finds them ready.
+                self._index.set_vectors([c.claim_id for c in missing], vectors)
+        result: list[ArchivedVerdict] = []
+        for candidate in candidates:
+            verdict = standing.get(candidate.claim_id)
+            if (
+                verdict is None
+                or 100 * candidate.fused(cosines.get(candidate.claim_id)) < _MIN_SCORE
+            ):
+                continue
+            cosine = cosines.get(candidate.claim_id, candidate.cosine)
+            comparison = compare_claims(
+                text, verdict.claim_text, cosine=cosine, lexical=candidate.lexical
             )
-            for item in changed:
-                self._seen_verdict_id = max(self._seen_verdict_id, item.verdict_id)
+            result.append(
+                ArchivedVerdict(
+                    claim_id=verdict.claim_id,
+                    claim_text=verdict.claim_text,
+                    verdict_id=verdict.verdict_id,
+                    rating=verdict.rating,
+                    source_url=verdict.source_url,
+                    reviewer=verdict.reviewer,
+                    checked_at=verdict.checked_at,
+                    score=comparison.score,
+                    same=comparison.same,
+                    agrees=comparison.agrees,
+                    differs=comparison.differs,
+                )
+            )
+        result.sort(key=lambda m: (-m.score, m.claim_id))
+        return result[:limit]
 
-    def lookup(
-        self, tx: UnitOfWork, text: str, *, exclude: int | None = None
-    ) -> tuple[ArchivedVerdict | None, list[ArchivedVerdict]]:
-        """The earlier verdict on the same claim, if any, and earlier verdicts on similar ones;
-        each archived claim once, and never the claim `exclude` itself (blind review)."""
-        self.refresh(tx)
-        same, similar = self._index.find(text)
-        matches = [m for m in ([same] if same else []) + similar if m.claim_id != exclude]
-        found = _once(tx.archive.describe((m.claim_id, m.score, m.same) for m in matches))
-        first = found[0] if found and found[0].same else None
-        return first, [item for item in found if item is not first]
+    def _standing_verdicts(self, claim_ids: list[int]) -> dict[int, index_feed.StandingVerdict]:
+        """The verdicts to show, from a cache that the log follower keeps exact: every claim a
+        new verdict touches is dropped from it (see :meth:`_apply`)."""
+        cache = self._standing
+        wanted = [cid for cid in claim_ids if cid not in cache]
+        if wanted:
+            generation = self._generation
+            found = _read(
+                self._engine,
+                lambda s: index_feed.standing_verdicts(session=s, claim_ids=wanted),
+            )
+            with self._lock:
+                if generation == self._generation:  # no change applied meanwhile
+                    if len(cache) > _STANDING_CACHE:
+                        cache.clear()
+                    for cid in wanted:
+                        cache[cid] = found.get(cid)
+            return {
+                cid: v
+                for cid in claim_ids
+                if (v := found.get(cid) if cid in found else cache.get(cid)) is not None
+            }
+        return {cid: v for cid in claim_ids if (v := cache.get(cid)) is not None}
 
-    def search(self, tx: UnitOfWork, text: str, *, limit: int = 5) -> list[ArchivedVerdict]:
-        """The best candidates whatever their score, best first."""
-        self.refresh(tx)
-        matches = self._index.best_matches(text, limit=limit)
-        return _once(tx.archive.describe((m.claim_id, m.score, m.same) for m in matches))
+    def _worker(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive")
+            return self._pool
+
+    def _candidates(
+        self, normalized: str, vector: Vectors, lexical: dict[int, float]
+    ) -> list[Candidate]:
+        assert self._index is not None
+        found = self._index.candidates(normalized, vector, lexical=lexical)
+        if self._overlay is None:
+            return found
+        merged = [c for c in found if c.claim_id not in self._hidden]
+        merged += self._overlay.candidates(normalized, vector)
+        merged.sort(key=lambda c: (-c.fused(), c.claim_id))
+        return merged
+
+    def close(self) -> None:
+        """Write what was caught up with and release the index (the bot calls this on stop)."""
+        if self._warming is not None:
+            # A process must not exit while onnxruntime is still loading in that thread: its
+            # C++ threads abort the interpreter ("terminate called without an active exception").
+            self._warming.join()
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
+            if self._index is not None:
+                if self._index.writable:
+                    self._index.commit(self._meta())
+                self._index.close()
 
 
-def _once(found: list[ArchivedVerdict]) -> list[ArchivedVerdict]:
-    seen: set[int] = set()
-    unique = []
-    for item in found:
-        if item.claim_id not in seen:
-            seen.add(item.claim_id)
-            unique.append(item)
-    return unique
+_caller_session: ContextVar[Session | None] = ContextVar("archive_session", default=None)
+
+
+@contextmanager
+def reading_in(session: Session) -> Iterator[None]:
+    """Let the archive's reads in this block use the caller's unit of work (a card shown by a
+    button press stays one transaction), instead of a transaction of their own."""
+    token = _caller_session.set(session)
+    try:
+        yield
+    finally:
+        _caller_session.reset(token)
+
+
+def _read(engine: Engine, work: Callable[[Session], T]) -> T:
+    """One read of the index feed: in the caller's unit of work inside `reading_in`, else in a
+    unit of its own (retried if the connection drops), which never records an update id."""
+    session = _caller_session.get()
+    if session is not None:
+        return work(session)
+    return Database(engine).run(lambda tx: work(tx.session), effect=False)
 
 
 class ArchiveSearch:
-    """/search and `factdesk search`: the archive's best candidates for a text, in one unit."""
+    """/search in the chat: the archive's best candidates for a text."""
 
-    def __init__(self, db: Database, archive: ClaimArchive) -> None:
-        self._db = db
+    def __init__(self, archive: ClaimArchive) -> None:
         self._archive = archive
 
     def claims_like(self, text: str, *, limit: int = 5) -> list[ArchivedVerdict]:
-        return self._db.run(lambda tx: self._archive.search(tx, text, limit=limit))
+        return self._archive.search(text, limit=limit)

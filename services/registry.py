@@ -45,8 +45,10 @@ class Services:
         db = Database(engine or make_engine(settings.database_url))
         required = settings.factdesk_reviews_required
         archive = ClaimArchive(
-            same_threshold=settings.factdesk_same_threshold,
+            db.engine,
+            index_dir=settings.index_dir,
             similar_threshold=settings.factdesk_similar_threshold,
+            poll_seconds=settings.factdesk_index_poll_ms / 1000,
         )
         review = ReviewService(
             db,
@@ -61,7 +63,7 @@ class Services:
             db=db,
             access=access,
             archive=archive,
-            search=ArchiveSearch(db, archive),
+            search=ArchiveSearch(archive),
             review=review,
             reports=ReportService(
                 db, Organization(settings.factdesk_org_name, settings.factdesk_org_url)
@@ -86,5 +88,7 @@ class Services:
         )
 
     def close(self) -> None:
-        """Close the database connections: on SQLite the last close folds the write-ahead log in."""
+        """Close the index and the database connections (on SQLite the last close folds the
+        write-ahead log in)."""
+        self.archive.close()
         self.db.dispose()

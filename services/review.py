@@ -53,7 +53,7 @@ from domain.walk import (
     refuse_turn,
     route_text,
 )
-from services.archive import ClaimArchive
+from services.archive import ClaimArchive, reading_in
 from services.verdicts import article_summary, notices_for, record_act
 
 
@@ -570,6 +570,7 @@ class ReviewService:
                 message_id=message_id,
                 ends_assignment=from_queue,
             )
+            self._archive.mark_changed()
         elif advance.ends_assignment_as_skipped:
             tx.assignments.end(
                 claim_id=claim_id,
@@ -599,7 +600,11 @@ class ReviewService:
         The claim's own verdicts are never shown on its card: a second reviewer reviews blind.
         """
         assert claim.id is not None and claim.article_id is not None
-        earlier, similar = self._archive.lookup(tx, claim.text, exclude=claim.id)
+        with reading_in(tx.session):
+            earlier, similar = self._archive.lookup(claim.text)
+        if earlier is not None and earlier.claim_id == claim.id:
+            earlier = None
+        similar = [item for item in similar if item.claim_id != claim.id]
         return ClaimCard(
             claim_id=claim.id,
             article_id=claim.article_id,

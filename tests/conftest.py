@@ -12,6 +12,7 @@ os.environ.setdefault("no_proxy", "127.0.0.1,localhost")
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 import asyncio
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -201,6 +202,8 @@ def make_settings(server: FakeBotApi, database_url: str, **overrides: Any) -> Se
         "database_url": database_url,
         "factdesk_admins": str(ADMIN_ID),
         "factdesk_allow_private_urls": True,
+        "factdesk_index_poll_ms": 0,  # every lookup sees what another process just recorded
+        "factdesk_index_dir": tempfile.mkdtemp(prefix="factdesk-index-"),
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from telegram import Update
 
@@ -25,6 +26,14 @@ async def prune_updates(context: BotContext) -> None:
     """JobQueue callback: forget handled update ids older than a day."""
     pruned = await run(context.services.updates.prune)
     logger.debug("pruned %s handled update ids", pruned)
+
+
+async def fill_embeddings(context: BotContext) -> None:
+    """JobQueue callback: embed a page of archived claims still matched by words only (after a
+    large `factdesk import --embed later`), so the running bot completes the archive."""
+    filled = await run(partial(context.services.archive.fill_embeddings, limit=2048))
+    if filled:
+        logger.info("embedded %s archived claims in the background", filled)
 
 
 async def on_error(update: object, context: BotContext) -> None:

@@ -23,7 +23,13 @@ def _command() -> list[str]:
 
 
 def _run(args: list[str], database_url: str, scratch: Path) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "DATABASE_URL": database_url, "TMPDIR": str(scratch)}
+    # Embedding 25,000 claims takes a minute here: these tests leave it to `factdesk index fill`.
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "TMPDIR": str(scratch),
+        "FACTDESK_EMBED_NOW_LIMIT": "0",
+    }
     return subprocess.run(
         [*_command(), *args], env=environment, capture_output=True, text=True, timeout=300
     )

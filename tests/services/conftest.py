@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -35,10 +36,14 @@ def _builder(database_url: str) -> Iterator[MakeServices]:
     built: list[Services] = []
 
     def make(**overrides: Any) -> Services:
-        values: dict[str, Any] = {"database_url": database_url, "factdesk_admins": "1001"}
+        values: dict[str, Any] = {
+            "database_url": database_url,
+            "factdesk_admins": "1001",
+            "factdesk_index_dir": tempfile.mkdtemp(prefix="factdesk-index-"),
+        }
         values.update(overrides)
         services = Services.build(Settings(_env_file=None, **values))
-        services.archive.load(services.db)
+        services.archive.refresh()
         built.append(services)
         return services
 

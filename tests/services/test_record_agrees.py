@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from functools import partial
@@ -71,6 +72,7 @@ def _fresh(desk: dict[str, Any]) -> tuple[Services, list[Member]]:
             database_url=desk["url"],
             factdesk_admins="1001",
             factdesk_reviews_required=desk["required"],
+            factdesk_index_dir=tempfile.mkdtemp(prefix="factdesk-index-"),  # the tables restart
         )
     )
     with services.db.unit() as tx:
@@ -84,7 +86,7 @@ def _fresh(desk: dict[str, Any]) -> tuple[Services, list[Member]]:
         member = services.access.member(person)
         assert member is not None
         members.append(member)
-    services.archive.load(services.db)
+    services.archive.refresh()
     return services, members
 
 

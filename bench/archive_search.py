@@ -1,0 +1,267 @@
+"""Matching on the user's path: `factdesk import`, then `factdesk search` in a fresh process.
+
+Usage::
+
+    .venv/bin/python bench/archive_search.py quality                 # MAP@5, CT2020-2 / CT2021-2B
+    .venv/bin/python bench/archive_search.py speed --claims 100000   # synthetic archive
+    .venv/bin/python bench/archive_search.py speed --claims 100000 --real
+    .venv/bin/python bench/archive_search.py speed --claims 1000000 --fill 0
+
+**quality**: the verified claims' text only (no titles; the desk stores claim text) is written to
+a CSV, imported into a new SQLite database with ``factdesk import --embed now``, and every test
+query goes through one ``factdesk search --json --limit 5`` process. MAP@5 against the gold pairs.
+Targets: >= 0.92 (CT2020 task 2), >= 0.45 (CT2021 task 2B). CheckThat! data is read from
+``<repo>/../shared/data`` for evaluation only.
+
+**speed**: a templated synthetic archive (bench/matching.py's small vocabulary: the worst case
+for a word index), or with ``--real`` the PolitiFact and Snopes claims first, padded with
+synthetic ones. It times ``factdesk import --embed later`` (rows loaded and the word index built;
+target < 120 s at 1,000,000), then ``factdesk index fill --limit F`` (embedding claims/s of the
+background fill), then one ``factdesk search --json`` process fed one query at a time: the first
+answer from process start (target < 1.5 s) and the per-query latency p50 / p95 (target p95 < 20
+ms), seen from outside the process. Query mix as bench/matching.py (repeats, paraphrases,
+near-misses, unrelated).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(REPO))
+
+from calibrate_matching import (  # noqa: E402
+    CT20,
+    CT21,
+    _pol_id,
+    _read_qrels,
+    average_precision_at_k,
+)
+from matching import make_queries, percentile, synthetic_claim  # noqa: E402
+
+FACTDESK = [str(REPO / ".venv" / "bin" / "factdesk")]
+
+
+def _env(folder: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'desk.db'}",
+        "TMPDIR": str(folder),
+        "FACTDESK_LOG_LEVEL": "WARNING",
+    }
+
+
+def _write_csv(path: Path, claims: Sequence[str]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["claim", "verdict", "source", "date"])
+        for i, claim in enumerate(claims):
+            writer.writerow([claim, "False", f"https://fc.example/{i}", "2024-01-01"])
+
+
+def _run(args: list[str], folder: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [*FACTDESK, *args], env=_env(folder), capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"factdesk {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return time.perf_counter() - start
+
+
+class SearchProcess:
+    """One `factdesk search --json` process, asked one line at a time."""
+
+    def __init__(self, folder: Path, limit: int) -> None:
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [*FACTDESK, "search", "--json", "--limit", str(limit)],
+            env=_env(folder),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+
+    def ask(self, text: str) -> tuple[list[dict[str, object]], float]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        start = time.perf_counter()
+        self.process.stdin.write(" ".join(text.split()) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        seconds = time.perf_counter() - start
+        if not line:
+            raise SystemExit("factdesk search stopped")
+        matches: list[dict[str, object]] = json.loads(line)["matches"]
+        return matches, seconds
+
+    def peak_rss_mb(self) -> float:
+        """The process's peak resident memory so far (Linux)."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text(encoding="utf-8")
+        line = next(x for x in status.splitlines() if x.startswith("VmHWM:"))
+        return int(line.split()[1]) / 1024
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+# -- quality --------------------------------------------------------------------------------
+
+
+def _ct2020() -> tuple[dict[int, str], dict[str, str], dict[str, set[int]]]:
+    vclaims: dict[int, str] = {}
+    with (CT20 / "verified_claims.docs.tsv").open(encoding="utf-8", newline="") as fh:
+        for record in csv.DictReader(fh, delimiter="\t"):
+            key = record[""] if "" in record else record["id"]
+            vclaims[int(key)] = record["vclaim"]
+    queries: dict[str, str] = {}
+    with (CT20 / "test.tweets.queries.tsv").open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh, delimiter="\t")
+        next(reader)
+        for row in reader:
+            queries[row[0]] = row[1]
+    gold = _read_qrels(CT20 / "test.tweet-vclaim-pairs.qrels")
+    return vclaims, queries, {q: {int(v) for v in vs} for q, vs in gold.items()}
+
+
+def _ct2021() -> tuple[dict[int, str], dict[str, str], dict[str, set[int]]]:
+    vclaims: dict[int, str] = {}
+    for line in (CT21 / "politifact_vclaims.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        vclaims[_pol_id(row["vclaim_id"])] = row["vclaim"]
+    queries: dict[str, str] = {}
+    for line in (CT21 / "test.iclaims.queries.tsv").read_text(encoding="utf-8").splitlines():
+        qid, _, text = line.partition("\t")
+        queries[qid.strip()] = text
+    gold = _read_qrels(CT21 / "test.qrels.tsv")
+    return vclaims, queries, {q: {_pol_id(v) for v in vs} for q, vs in gold.items()}
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split())
+
+
+def quality() -> None:
+    if not CT20.is_dir() or not CT21.is_dir():
+        raise SystemExit(f"the CheckThat! data is not in {CT20.parent}")
+    print(f"{'set':12}{'claims':>8}{'queries':>8}{'MAP@5':>8}{'target':>8}{'import s':>10}")
+    for name, loader, target in (("CT2020-2", _ct2020, 0.92), ("CT2021-2B", _ct2021, 0.45)):
+        vclaims, queries, qrels = loader()
+        by_text: dict[str, set[int]] = {}
+        for vid, text in vclaims.items():
+            by_text.setdefault(_key(text), set()).add(vid)
+        with tempfile.TemporaryDirectory(prefix="factdesk-bench-") as scratch:
+            folder = Path(scratch)
+            _write_csv(folder / "archive.csv", list(vclaims.values()))
+            seconds = _run(["import", str(folder / "archive.csv"), "--embed", "now"], folder)
+            search = SearchProcess(folder, 5)
+            scores = []
+            for qid, text in queries.items():
+                if qid not in qrels:
+                    continue
+                matches, _ = search.ask(text)
+                ranked: list[int] = []
+                for match in matches:
+                    ids = by_text.get(_key(str(match["claim"])), set())
+                    hit = ids & qrels[qid]
+                    ranked.append(next(iter(hit)) if hit else next(iter(ids), -1))
+                scores.append(average_precision_at_k(ranked, qrels[qid]))
+            search.close()
+        value = sum(scores) / len(scores)
+        print(
+            f"{name:12}{len(vclaims):>8}{len(scores):>8}{value:>8.3f}{target:>8.2f}{seconds:>10.1f}"
+        )
+
+
+# -- speed ----------------------------------------------------------------------------------
+
+
+def _real_claims() -> list[str]:
+    claims: list[str] = []
+    if CT21.is_dir():
+        for line in (CT21 / "politifact_vclaims.jsonl").read_text(encoding="utf-8").splitlines():
+            claims.append(json.loads(line)["vclaim"])
+    if CT20.is_dir():
+        with (CT20 / "verified_claims.docs.tsv").open(encoding="utf-8", newline="") as fh:
+            claims.extend(r["vclaim"] for r in csv.DictReader(fh, delimiter="\t"))
+    return claims
+
+
+def speed(claims: int, queries: int, fill: int, real: bool, seed: int) -> None:
+    rng = random.Random(seed)
+    archive = _real_claims()[:claims] if real else []
+    while len(archive) < claims:
+        archive.append(synthetic_claim(rng))
+    asked = make_queries(archive, queries, rng)
+    with tempfile.TemporaryDirectory(prefix="factdesk-bench-") as scratch:
+        folder = Path(scratch)
+        _write_csv(folder / "archive.csv", archive)
+        imported = _run(["import", str(folder / "archive.csv"), "--embed", "later"], folder)
+        filled = 0.0
+        if fill:
+            filled = _run(["index", "fill", "--limit", str(fill)], folder)
+        search = SearchProcess(folder, 5)
+        search.ask(asked[0][1])
+        first_answer = time.perf_counter() - search.started
+        latencies: dict[str, list[float]] = {}
+        for kind, text in asked[1:]:
+            _, seconds = search.ask(text)
+            latencies.setdefault(kind, []).append(seconds * 1000)
+        peak = search.peak_rss_mb()
+        search.close()
+    kind_name = "real + synthetic" if real else "synthetic"
+    print(f"archive: {claims:,} claims ({kind_name})")
+    print(f"factdesk import --embed later (rows + word index): {imported:.1f} s  (target < 120 s)")
+    if fill:
+        print(f"factdesk index fill --limit {fill}: {filled:.1f} s = {fill / filled:.0f} claims/s")
+    else:
+        print("embeddings: none filled (words only; lookups embed the few candidates shown)")
+    print(f"first answer from process start: {first_answer:.2f} s  (target < 1.5 s)")
+    print(f"peak RSS of the search process: {peak:.0f} MB")
+    print(f"{'queries':<12}{'n':>6}{'p50':>8}{'p95':>8}{'max':>8}  (ms, target p95 < 20)")
+    everything: list[float] = []
+    for kind, values in latencies.items():
+        everything.extend(values)
+        print(
+            f"{kind:<12}{len(values):>6}{percentile(values, 0.5):>8.1f}"
+            f"{percentile(values, 0.95):>8.1f}{max(values):>8.1f}"
+        )
+    print(
+        f"{'all':<12}{len(everything):>6}{percentile(everything, 0.5):>8.1f}"
+        f"{percentile(everything, 0.95):>8.1f}{max(everything):>8.1f}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    sub.add_parser("quality")
+    run = sub.add_parser("speed")
+    run.add_argument("--claims", type=int, default=100_000)
+    run.add_argument("--queries", type=int, default=400)
+    run.add_argument("--fill", type=int, default=20_000, help="claims to embed (0: none)")
+    run.add_argument("--real", action="store_true", help="PolitiFact + Snopes claims first")
+    run.add_argument("--seed", type=int, default=20240)
+    args = parser.parse_args()
+    if args.what == "quality":
+        quality()
+    else:
+        speed(args.claims, args.queries, min(args.fill, args.claims), args.real, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

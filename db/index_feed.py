@@ -1,0 +1,175 @@
+"""What the search index of archived claims reads from the database. Never commits.
+
+The ``verdict`` table is an append-only log (reviews, settlements, retractions, imports), so the
+index follows it by verdict id: the ids written since it last looked (and the ids it is still
+waiting for, see ``domain/log_position.py``) name the claims whose standing changed, and
+:func:`claim_states` says what each of those claims now is. A claim is *archived* (matched
+against new claims) while its newest verdict is an import, or a review or settlement that made the
+claim final, with a rating that judges the claim ("Not a claim" is not reused).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, or_
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col
+
+from db.models import Claim, Reviewer, Verdict
+from domain.verdicts import Rating
+
+_FINAL = ("checked", "not_a_claim")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimState:
+    """A claim as the index needs it: its texts, and whether it belongs in the archive now."""
+
+    claim_id: int
+    text: str
+    normalized_text: str
+    archived: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StandingVerdict:
+    """The verdict a matched claim shows: its newest one that counts (not retracted)."""
+
+    claim_id: int
+    claim_text: str
+    verdict_id: int
+    rating: Rating
+    source_url: str | None
+    reviewer: str
+    checked_at: datetime
+
+
+def newest_verdict_id(*, session: Session) -> int:
+    """The highest verdict id committed so far (0 for an empty log)."""
+    return int(session.execute(sa_select(func.max(Verdict.id))).scalar() or 0)
+
+
+def count_claims(*, session: Session) -> int:
+    """All claims, archived or not (the total of a rebuild's progress bar)."""
+    return int(session.execute(sa_select(func.count()).select_from(Claim)).scalar() or 0)
+
+
+def verdicts_after(
+    *, session: Session, after_id: int, also: Collection[int] = (), limit: int = 100_000
+) -> list[tuple[int, int]]:
+    """``(verdict_id, claim_id)`` of the verdicts above ``after_id`` (at most ``limit``, lowest
+    first) and of those among ``also`` (ids below it that were not committed when last seen)."""
+    above = col(Verdict.id) > after_id
+    condition = or_(above, col(Verdict.id).in_(list(also))) if also else above
+    statement = (
+        sa_select(col(Verdict.id), col(Verdict.claim_id))
+        .where(condition)
+        .order_by(col(Verdict.id))
+        .limit(limit + len(also))
+    )
+    return [(int(vid), int(cid)) for vid, cid in session.execute(statement)]
+
+
+def _state_query() -> Any:  # a Select; its row type is spelled out in _state
+    newest = (
+        sa_select(func.max(Verdict.id))
+        .where(col(Verdict.claim_id) == col(Claim.id))
+        .correlate(Claim)
+        .scalar_subquery()
+    )
+    return (
+        sa_select(
+            col(Claim.id),
+            col(Claim.text),
+            col(Claim.normalized_text),
+            col(Claim.status),
+            col(Verdict.kind),
+            col(Verdict.rating),
+        )
+        .select_from(Claim)
+        .join(Verdict, col(Verdict.id) == newest, isouter=True)
+    )
+
+
+def _state(
+    row: tuple[int, str, str, str, str | None, str | None],
+) -> ClaimState:
+    claim_id, text, normalized, status, kind, rating = row
+    final = kind == "import" or (kind not in (None, "retraction") and status in _FINAL)
+    archived = final and rating is not None and Rating(rating).is_judgement
+    return ClaimState(
+        claim_id=int(claim_id), text=text, normalized_text=normalized, archived=archived
+    )
+
+
+def claim_states(*, session: Session, claim_ids: Collection[int]) -> list[ClaimState]:
+    """The current state of each claim named (unknown ids are left out)."""
+    ids = list(claim_ids)
+    states: list[ClaimState] = []
+    for start in range(0, len(ids), 10_000):  # bound the bound parameters (SQLite's limit)
+        statement = _state_query().where(col(Claim.id).in_(ids[start : start + 10_000]))
+        states.extend(_state(tuple(row)) for row in session.execute(statement))
+    return states
+
+
+def claims_after(*, session: Session, after_claim_id: int, limit: int) -> list[ClaimState]:
+    """The next ``limit`` claims by id after ``after_claim_id``, archived or not (a rebuild and
+    the embedding fill page through the archive with this)."""
+    statement = (
+        _state_query().where(col(Claim.id) > after_claim_id).order_by(col(Claim.id)).limit(limit)
+    )
+    return [_state(tuple(row)) for row in session.execute(statement)]
+
+
+def _standing_statement() -> Any:
+    """Built once: the claims' standing verdicts, for an expanding list of claim ids."""
+    ids: Any = bindparam("ids", expanding=True)
+    return (
+        sa_select(
+            col(Verdict.claim_id),
+            col(Verdict.id),
+            col(Verdict.rating),
+            col(Verdict.source_url),
+            col(Verdict.external_reviewer),
+            col(Verdict.created_at),
+            col(Claim.text),
+            col(Reviewer.name),
+            col(Verdict.reviewer_id),
+        )
+        .join(Claim, col(Claim.id) == col(Verdict.claim_id))
+        .join(Reviewer, col(Reviewer.id) == col(Verdict.reviewer_id), isouter=True)
+        .where(col(Verdict.claim_id).in_(ids))
+        .where(col(Verdict.standing))  # domain.verdicts.standing, kept by every write
+        .order_by(col(Verdict.id))
+    )
+
+
+_STANDING = _standing_statement()
+
+
+def standing_verdicts(
+    *, session: Session, claim_ids: Collection[int]
+) -> dict[int, StandingVerdict]:
+    """Each named claim's newest verdict that counts, when it is a judgement (one query, on
+    every lookup: the statement is built once)."""
+    if not claim_ids:
+        return {}
+    newest: dict[int, StandingVerdict] = {}
+    rows = session.execute(_STANDING, {"ids": list(claim_ids)})
+    for cid, vid, rating, source, external, created, text, name, reviewer_id in rows:
+        # Our reviewer's name, or the fact-checker named in an imported archive.
+        who = (name or "?") if reviewer_id is not None else (external or "imported archive")
+        newest[int(cid)] = StandingVerdict(
+            claim_id=int(cid),
+            claim_text=text,
+            verdict_id=int(vid),
+            rating=Rating(rating),
+            source_url=source,
+            reviewer=who,
+            checked_at=created,
+        )
+    return {cid: v for cid, v in newest.items() if v.rating.is_judgement}
