@@ -128,6 +128,7 @@ def _add_team_handlers(application: FactdeskApp) -> None:
     application.add_handler(CallbackQueryHandler(disputes.on_settle, pattern=r"^d:"))
     application.add_handler(CallbackQueryHandler(articles.on_text_choice, pattern=r"^x:"))
     application.add_handler(CallbackQueryHandler(walk.on_claim_tool, pattern=r"^[ve]:"))
+    application.add_handler(CallbackQueryHandler(articles.on_reuse_all, pattern=r"^w:"))
 
 
 def _schedule_digest(application: FactdeskApp, settings: Settings) -> None:

@@ -28,6 +28,7 @@ class Action(StrEnum):
     SETTLE = "d"
     CONTEXT = "v"  # show the claim's paragraph: v:<claim id>
     EDIT = "e"  # restate the claim before rating it: e:<claim id>
+    REUSE_ALL = "w"  # every earlier verdict for an article's claims: w:<article id>
     TEXT = "x"  # what a held text is: x:<claim id>:<a|k|o><its fingerprint> (`domain.walk`)
 
 
@@ -117,6 +118,10 @@ def page(number: int) -> str:
 
 def settle(claim_id: int, rating: Rating) -> str:
     return Callback(Action.SETTLE, claim_id, CODES_BY_CHOICE[rating]).encode()
+
+
+def reuse_all(article_id: int) -> str:
+    return Callback(Action.REUSE_ALL, article_id).encode()
 
 
 def context(claim_id: int) -> str:

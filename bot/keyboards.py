@@ -38,6 +38,13 @@ def verdict_keyboard(card: ClaimCard) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+def reuse_all_keyboard(article_id: int, count: int) -> InlineKeyboardMarkup:
+    label = f"♻️ Reuse all {count} earlier verdicts"
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=callbacks.reuse_all(article_id))]]
+    )
+
+
 def change_keyboard(claim_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton("↩️ Change verdict", callback_data=callbacks.change(claim_id))]]

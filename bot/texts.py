@@ -18,6 +18,7 @@ from domain.walk import (
     EditAsked,
     MoreClaims,
     RecordedVerdict,
+    ReusedAll,
     Submission,
     TextAnswered,
     TextChoice,
@@ -139,6 +140,10 @@ def found_claims(submission: Submission) -> str:
     else:
         lines.append(f"📖 Reading… found {count} {noun} to check ({article}).")
     return "\n".join(lines)
+
+
+def reused_all(done: ReusedAll) -> str:
+    return f"♻️ Reused {done.reused} earlier verdict(s).\n\n" + summary(done.summary)
 
 
 NOTHING_MORE = "No claims were held back: every claim found is already offered."

@@ -207,10 +207,21 @@ class Submission:
     title: str | None = None
     language: str | None = None
     other_language: bool = False  # claims weighed by figures, names and attributions only
+    reusable: int = 0  # every claim was checked before: "♻️ Reuse all" offers their verdicts
 
     @property
     def held_back(self) -> int:
         return max(self.found - self.total, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class ReusedAll:
+    """ "♻️ Reuse all": the earlier verdicts recorded for an article's claims, and its tally."""
+
+    article_id: int
+    reused: int
+    summary: ArticleSummary
+    notices: tuple[Notice, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

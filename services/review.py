@@ -13,6 +13,7 @@ from dataclasses import replace
 from db.models import Claim, utcnow
 from db.uow import Database, UnitOfWork
 from domain.access import Member
+from domain.archived import ArchivedVerdict
 from domain.extraction import extract
 from domain.queue import AssignmentOutcome
 from domain.source_links import LinkError, SourceReply, article_url, source_reply
@@ -34,9 +35,11 @@ from domain.walk import (
     DisputeAlert,
     EditAsked,
     MoreClaims,
+    Notice,
     NotWaiting,
     RecordedVerdict,
     Resent,
+    ReusedAll,
     Stale,
     Step,
     Submission,
@@ -99,8 +102,13 @@ class ReviewService:
             tx.articles.set_found(stored.id, len(found))
             claims = tx.claims.add_many(stored.id, rows)
             first = None
+            reusable = 0
             if claims:
                 first = self._card(tx, claims[0], len(claims))
+                if first.earlier is not None and all(
+                    self._matches(tx, claim)[0] is not None for claim in claims[1:]
+                ):
+                    reusable = len(claims)
                 tx.walks.start(
                     reviewer_id=member.reviewer_id,
                     chat_id=chat_id,
@@ -117,9 +125,50 @@ class ReviewService:
                 truncated,
                 found=len(found),
                 title=article.title,
+                reusable=reusable,
                 language=extraction.language,
                 other_language=extraction.fallback,
             )
+
+        return self._db.run(work)
+
+    def reuse_all(self, member: Member, chat_id: int, article_id: int) -> ReusedAll | Stale:
+        """ "♻️ Reuse all": every open claim of the article in review gets its earlier verdict and
+        sources, as one tap each would; a claim whose match is gone stays open."""
+
+        def work(tx: UnitOfWork) -> ReusedAll | Stale:
+            walk = tx.walks.state(member.reviewer_id, chat_id)
+            if walk is None or walk.article_id != article_id or walk.claim_id is None:
+                return Stale(NOT_IN_REVIEW)
+            if walk.pending_rating is not None:
+                return Stale(ALREADY_WAITING)
+            reused = 0
+            notices: list[Notice] = []
+            for claim in tx.claims.of_article(article_id):
+                if claim.status is not ClaimStatus.PENDING:
+                    continue
+                earlier, _ = self._matches(tx, claim)
+                held = _locked(claim, member)
+                if earlier is None or held is not None:
+                    continue
+                verdict = tx.verdicts.get(earlier.verdict_id)
+                change = record_act(
+                    tx,
+                    claim,
+                    reviewer_id=member.reviewer_id,
+                    rating=earlier.rating,
+                    kind=VerdictKind.REVIEW,
+                    required=self._required,
+                    source_url=earlier.source_url,
+                    more_sources=tuple(((verdict and verdict.more_sources) or "").splitlines()),
+                    reused_from_id=earlier.verdict_id,
+                )
+                self._archive.mark_changed()
+                notices += notices_for(tx, change, member.reviewer_id)
+                reused += 1
+            tx.walks.end(member.reviewer_id, chat_id)
+            summary = article_summary(tx, article_id)
+            return ReusedAll(article_id, reused, summary, tuple(notices))
 
         return self._db.run(work)
 
@@ -600,11 +649,7 @@ class ReviewService:
         The claim's own verdicts are never shown on its card: a second reviewer reviews blind.
         """
         assert claim.id is not None and claim.article_id is not None
-        with reading_in(tx.session):
-            earlier, similar = self._archive.lookup(claim.text)
-        if earlier is not None and earlier.claim_id == claim.id:
-            earlier = None
-        similar = [item for item in similar if item.claim_id != claim.id]
+        earlier, similar = self._matches(tx, claim)
         return ClaimCard(
             claim_id=claim.id,
             article_id=claim.article_id,
@@ -616,6 +661,16 @@ class ReviewService:
             claimant=claim.claimant,
             has_context=bool(claim.context),
         )
+
+    def _matches(
+        self, tx: UnitOfWork, claim: Claim
+    ) -> tuple[ArchivedVerdict | None, list[ArchivedVerdict]]:
+        """The archive's earlier verdict on this claim and similar ones, never its own."""
+        with reading_in(tx.session):
+            earlier, similar = self._archive.lookup(claim.text)
+        if earlier is not None and earlier.claim_id == claim.id:
+            earlier = None
+        return earlier, [item for item in similar if item.claim_id != claim.id]
 
     def _current(self, tx: UnitOfWork, claim: Claim, walk: WalkState) -> ClaimCard | AwaitingSource:
         """The walk's claim as the reviewer should see it now, with the note they gave."""
@@ -669,6 +724,7 @@ class ReviewService:
 
 
 ANSWERED = "That question was already answered."
+NOT_IN_REVIEW = "That article is no longer the one under review."
 EDIT_TOO_SHORT = "Send the claim as a whole sentence, or /claim to keep it as it is."
 MAX_CLAIM_CHARS = 1000
 REPLACED = "A newer message holds this one too: answer the question below it."

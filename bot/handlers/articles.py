@@ -9,11 +9,19 @@ from telegram import Message, Update
 from telegram.constants import ChatAction
 from telegram.error import NetworkError
 
-from bot import callbacks, texts
+from bot import callbacks, keyboards, texts
 from bot.context import BotContext
 from bot.delivery import is_transient
-from bot.handlers.common import button_message_id, chat_id_of, edit, pressed_button, reply, run
-from bot.handlers.walk import show_card, show_current, source_reply
+from bot.handlers.common import (
+    button_message_id,
+    chat_id_of,
+    edit,
+    edit_markup_off,
+    pressed_button,
+    reply,
+    run,
+)
+from bot.handlers.walk import send_notices, show_card, show_current, source_reply
 from domain.documents import MAX_DOCUMENT_BYTES, DocumentError, document_text
 from domain.links import LinkError, article_url
 from domain.walk import ArticleInput, Stale, TextChoice
@@ -65,6 +73,25 @@ async def on_text_choice(update: Update, context: BotContext) -> None:
             await submit(update, context, article)
     elif outcome.current is not None:
         await show_current(update, context, outcome.current)
+
+
+async def on_reuse_all(update: Update, context: BotContext) -> None:
+    """ "♻️ Reuse all N earlier verdicts" under an article whose every claim was checked before."""
+    query = update.callback_query
+    data = await pressed_button(update)
+    if query is None or data is None:
+        return
+    chat_id = chat_id_of(update)
+    review = context.services.review
+    done = await run(review.reuse_all, context.the_member, chat_id, data.claim_id)
+    if isinstance(done, Stale):
+        if not await run(context.services.updates.seen, update.update_id):
+            await query.answer(done.reason, show_alert=True)
+        return
+    await query.answer()
+    await edit_markup_off(context, chat_id, button_message_id(update))
+    await reply(update, texts.reused_all(done))
+    await send_notices(context, done.notices)
 
 
 def _as_article(message: Message, text: str) -> ArticleInput:
@@ -140,8 +167,11 @@ async def submit(
         "article %s: %s claims from %s", submission.article_id, submission.total, member.reviewer_id
     )
     summary = texts.found_claims(submission) if submission.total else texts.NO_CLAIMS
+    markup = None
+    if submission.reusable:
+        markup = keyboards.reuse_all_keyboard(submission.article_id, submission.reusable)
     try:
-        await edit(context, chat_id, progress.message_id, summary)
+        await edit(context, chat_id, progress.message_id, summary, markup)
     except NetworkError as error:  # retried already; the first claim matters more
         if not is_transient(error):
             raise

@@ -111,6 +111,16 @@ async def edit(
         logger.debug("edit of message %s skipped: %s", message_id, error)
 
 
+async def edit_markup_off(context: BotContext, chat_id: int, message_id: int | None) -> None:
+    """Take the buttons off a message whose choice was made (a message already bare is fine)."""
+    if message_id is None:
+        return
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except BadRequest as error:
+        logger.debug("buttons of message %s left: %s", message_id, error)
+
+
 def chat_id_of(update: Update) -> int:
     chat = update.effective_chat
     assert chat is not None

@@ -29,6 +29,7 @@ from tests.support.botapi import Call
         callbacks.reuse(7, MAX_ID),
         callbacks.page(0),
         callbacks.context(5),
+        callbacks.reuse_all(MAX_ID),
         callbacks.edit(MAX_ID),
         callbacks.settle(3, Rating.MISLEADING),
         callbacks.text_choice(MAX_ID, TextChoice.NOTE, fingerprint("x" * 200_000)),
@@ -114,7 +115,7 @@ async def test_an_overflowing_button_gets_the_forged_data_answer(bot: BotHarness
 
 @settings(max_examples=500, deadline=None)
 @given(
-    st.one_of(st.text(max_size=80), st.from_regex(r"[rcupdxve]:-?[0-9]{0,25}(:[a-z0-9]{0,25})?"))
+    st.one_of(st.text(max_size=80), st.from_regex(r"[rcupdxvew]:-?[0-9]{0,25}(:[a-z0-9]{0,25})?"))
 )
 def test_any_data_decodes_to_a_valid_button_or_is_bad(data: str) -> None:
     """Whatever a client sends, decoding gives a button the bot could have made, or BadCallback;

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from db.models import Claim
+from tests.bot.test_review_flow import JOBS_REPORT, _rate_with_source
 from tests.conftest import ADMIN_ID, BotHarness, shown
 
 ARTICLE = """Border officials said on Monday that 40 adults and children had been returned from \
@@ -55,3 +56,21 @@ async def test_edit_restates_the_claim_and_keeps_both_texts(bot: BotHarness) -> 
     # The walk goes on from the restated card; a text now is a stray text again.
     bot.press(ADMIN_ID, again, "Not a claim")
     await bot.card(ADMIN_ID, 2)
+
+
+async def test_an_article_checked_before_offers_reuse_all(bot: BotHarness) -> None:
+    await bot.reply_to(ADMIN_ID, JOBS_REPORT, "found 4 claims")
+    for number, label in ((1, "False"), (2, "True"), (3, "Misleading"), (4, "True")):
+        await _rate_with_source(bot, number, label, f"https://example.org/source-{number}")
+    await bot.server.wait_for_message(ADMIN_ID, lambda m: "is done" in shown(m))
+
+    again = await bot.reply_to(ADMIN_ID, JOBS_REPORT, "found 4 claims")
+    assert bot.server.buttons(again)[0][0] == "♻️ Reuse all 4 earlier verdicts"
+    await bot.card(ADMIN_ID, 1)
+    bot.press(ADMIN_ID, again, "Reuse all")
+    done = await bot.server.wait_for_message(ADMIN_ID, lambda m: "Reused 4 earlier" in shown(m))
+    assert "is done" in shown(done) and "False: 1" in shown(done) and "True: 2" in shown(done)
+    assert bot.server.buttons(bot.server.messages[(ADMIN_ID, again.message_id)]) == []
+    claims = _claims(bot)
+    assert [c.status for c in claims[4:]] == ["checked"] * 4
+    await bot.reply_to(ADMIN_ID, "/claim", "not reviewing an article")
