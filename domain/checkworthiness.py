@@ -1,7 +1,9 @@
 """Check-worthiness scoring for single sentences.
 
-A logistic-regression model over words, word pairs and a few hand-made signals (figures, money,
-dates, names, attribution, comparisons; opinion, hedging, first person, future talk, imperatives).
+A logistic-regression model over words, word pairs, character 3-5-grams and a few hand-made
+signals (figures, money, dates, names, attribution, comparisons; opinion, hedging, first person,
+future talk, imperatives). The character n-grams let the model meet a news article's vocabulary
+that its debate-transcript training data never had.
 The weights were trained by ``bench/train_checkworthiness.py`` on the ClaimBuster 2.5xNCS set
 (Arslan, Hassan, Li, Tremayne, "A Benchmark Dataset of Check-worthy Factual Claims", ICWSM 2020;
 Meng et al., arXiv 2002.07725; CC BY 4.0). Inference is plain Python so that scoring needs no
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 MODEL_RESOURCE = "checkworthiness_model.json"
+CHAR_NGRAM_SIZES = (3, 4, 5)
 
 _TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)*|[a-z]+(?:['’][a-z]+)?")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
@@ -184,11 +187,27 @@ def _signals(sentence: str, tokens: list[str]) -> set[str]:
     return found
 
 
+def char_ngrams(sentence: str) -> set[str]:
+    """Character 3- to 5-grams inside each space-padded lower-case word (scikit-learn's
+    ``char_wb`` analyzer): they carry word stems, suffixes ("-ed", "-est") and spellings the
+    training data never had, so a news article's vocabulary still meets known weights."""
+    grams: set[str] = set()
+    for word in sentence.lower().split():
+        padded = f" {word} "
+        for n in CHAR_NGRAM_SIZES:
+            if len(padded) <= n:
+                grams.add(padded)
+                break
+            grams.update(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
 def features(sentence: str) -> set[str]:
     """Binary features of one sentence; shared by training and inference so they cannot drift."""
     raw_tokens = _TOKEN_RE.findall(sentence.lower())
     tokens = ["#" if token[0].isdigit() else token for token in raw_tokens]
     found: set[str] = {f"w:{token}" for token in tokens}
+    found.update(f"c:{gram}" for gram in char_ngrams(sentence))
     found.update(f"b:{first} {second}" for first, second in itertools.pairwise(tokens))
     found.add(_length_feature(len(tokens)))
     found.update(f"s:{name}" for name in _signals(sentence, raw_tokens))
