@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from domain.archive import ArchivedVerdict
+    from telegram.ext import Application
+
+    from domain.archived import ArchivedVerdict
     from domain.extraction import Extraction
-    from domain.import_workers import ChunkPreparation
-    from domain.imports import ImportSummary
     from factdesk.config import Settings
+    from services.import_workers import ChunkPreparation
+    from services.imports import ImportSummary
 
 app = typer.Typer(
     help="Factdesk: a Telegram bot for fact-check review teams.", no_args_is_help=True
@@ -28,7 +30,6 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema management.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 logger = logging.getLogger("factdesk")
-WEBHOOK_PATH = "telegram"
 
 
 def _settings() -> Settings:
@@ -45,10 +46,20 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+_TOKEN_REJECTED = (
+    "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): the bot was deleted or the token "
+    "revoked; copy the current token from @BotFather"
+)
+
+
 @app.command()
 def run() -> None:
     """Start the bot (long polling), after bringing the database schema up to date."""
-    from bot.app import ALLOWED_UPDATES, build_application
+    import asyncio
+
+    from telegram.error import InvalidToken
+
+    from bot.app import build_application
     from db.migrate import upgrade
     from factdesk.config import ConfigError
     from factdesk.logs import setup_logging
@@ -58,28 +69,71 @@ def run() -> None:
         token = settings.require_token()
     except ConfigError as error:
         _fail(str(error))
-    secrets = [token, *(s.get_secret_value() for s in [settings.factdesk_webhook_secret] if s)]
-    setup_logging(settings.factdesk_log_level, secrets)
+    setup_logging(settings.factdesk_log_level, _secrets_of(settings, token))
+    if not asyncio.run(_token_accepted(settings, token)):
+        _fail(_TOKEN_REJECTED)
     upgrade(settings.database_url)
     application = build_application(settings)
     logger.info("Factdesk is starting (admins: %s)", len(settings.factdesk_admins))
-    if settings.factdesk_webhook_url:
-        secret = settings.factdesk_webhook_secret
-        application.run_webhook(
-            listen=settings.factdesk_webhook_listen,
-            port=settings.factdesk_webhook_port,
-            url_path=WEBHOOK_PATH,
-            webhook_url=f"{settings.factdesk_webhook_url.rstrip('/')}/{WEBHOOK_PATH}",
-            secret_token=secret.get_secret_value() if secret else None,
-            allowed_updates=ALLOWED_UPDATES,
-        )
-    else:
-        application.run_polling(
-            allowed_updates=ALLOWED_UPDATES,
-            drop_pending_updates=False,
-            timeout=settings.factdesk_poll_timeout,
-        )
+    try:
+        _serve(application, settings)
+    except InvalidToken:
+        _fail(_TOKEN_REJECTED)
     logger.info("Factdesk stopped")
+
+
+def _secrets_of(settings: Settings, token: str) -> list[str]:
+    """What the logs must never show: the token, the webhook secret, the database password
+    (when it is long enough that scrubbing it cannot mangle ordinary words)."""
+    from sqlalchemy.engine import make_url
+
+    found = [token]
+    if settings.factdesk_webhook_secret is not None:
+        found.append(settings.factdesk_webhook_secret.get_secret_value())
+    password = make_url(settings.database_url).password
+    if password is not None and len(str(password)) >= 8:
+        found.append(str(password))
+    return found
+
+
+async def _token_accepted(settings: Settings, token: str) -> bool:
+    """Ask Telegram (getMe) whether it knows the token, before anything else starts.
+
+    PTB would find out too, but only after logging a traceback of the rejection. Any other
+    failure (Telegram unreachable for a moment) is left to PTB's own start-up and retries.
+    """
+    from telegram import Bot
+    from telegram.error import InvalidToken, TelegramError
+
+    bot = Bot(token, base_url=settings.telegram_api_url, base_file_url=settings.file_url)
+    try:
+        async with bot:
+            return True
+    except InvalidToken:
+        return False
+    except TelegramError as error:
+        logger.warning("could not check the token with Telegram yet (%s)", error)
+        return True
+
+
+def _serve(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Long polling, or the webhook server (with /healthz) when FACTDESK_WEBHOOK_URL is set."""
+    import asyncio
+
+    from bot.app import ALLOWED_UPDATES
+    from bot.polling import serve_polling
+    from bot.webhook import run_webhook
+
+    if settings.factdesk_webhook_url:
+        run_webhook(application, settings)
+    else:
+        asyncio.run(
+            serve_polling(
+                application,
+                poll_timeout=settings.factdesk_poll_timeout,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        )
 
 
 @db_app.command("upgrade")
@@ -90,6 +144,43 @@ def db_upgrade() -> None:
     settings = _settings()
     upgrade(settings.database_url)
     typer.echo("database schema is up to date")
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the backup")],
+) -> None:
+    """Back the database up to FILE (SQLite: online backup; PostgreSQL: pg_dump)."""
+    from db.backup import BackupError, backup
+
+    settings = _settings()
+    try:
+        result = backup(settings.database_url, file)
+    except BackupError as error:
+        _fail(str(error))
+    typer.echo(f"backed up the database to {result.path} ({result.bytes:,} bytes)")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="A backup made by `factdesk db backup`")],
+    yes: Annotated[bool, typer.Option("--yes", help="Replace the database without asking")] = False,
+) -> None:
+    """Replace the database's content with the backup in FILE (stop the bot first)."""
+    from db.backup import BackupError, restore
+
+    settings = _settings()
+    if not yes:
+        if not sys.stdin.isatty():
+            _fail("restore replaces everything in the database: pass --yes to confirm")
+        typer.confirm(
+            "This replaces everything in the database with the backup. Continue?", abort=True
+        )
+    try:
+        restore(settings.database_url, file)
+    except BackupError as error:
+        _fail(str(error))
+    typer.echo(f"restored the database from {file}")
 
 
 @app.command()
@@ -103,10 +194,19 @@ def export(
     article: Annotated[int | None, typer.Option(help="Only this article's claims")] = None,
     reviewer: Annotated[str | None, typer.Option(help="Name, @username or Telegram id")] = None,
     verdict: Annotated[str | None, typer.Option(help="Verdict(s), comma-separated")] = None,
+    include_history: Annotated[
+        bool,
+        typer.Option(
+            "--include-history", help="Also retractions, retracted and superseded verdicts"
+        ),
+    ] = False,
 ) -> None:
     """Export recorded verdicts (to stdout unless -o is given)."""
     from db.engine import make_engine
-    from domain.reports import ExportRequestError, Organization, ReportService, build_request
+    from db.migrate import upgrade
+    from db.uow import Database
+    from domain.reports import ExportRequestError, Organization, build_request
+    from services.reports import ReportService
 
     settings = _settings()
     try:
@@ -117,12 +217,14 @@ def export(
             article=None if article is None else str(article),
             reviewer=reviewer,
             verdict=verdict,
+            include_history=include_history,
         )
     except ExportRequestError as error:
         _fail(str(error))
     org = Organization(settings.factdesk_org_name, settings.factdesk_org_url)
+    upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
-    reports = ReportService(engine, org)
+    reports = ReportService(Database(engine), org)
     try:
         if output is None:
             reports.export(request, sys.stdout)
@@ -141,7 +243,7 @@ def import_archive(
 ) -> None:
     """Import an archive of past fact-checks so that matching knows them."""
     from domain.import_files import ImportFileError, read_import_file
-    from domain.import_workers import ChunkPreparation
+    from services.import_workers import ChunkPreparation
 
     try:
         source = read_import_file(file)
@@ -170,12 +272,13 @@ def _load_with_progress(name: str, prepared: ChunkPreparation) -> ImportSummary:
 
     from db.engine import make_engine
     from db.migrate import upgrade
-    from domain.imports import ImportService
+    from db.uow import Database
+    from services.imports import ImportService
 
     settings = _settings()
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
-    service = ImportService(engine)
+    service = ImportService(Database(engine))
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     console = Console(stderr=True)
     source = prepared.source
@@ -213,23 +316,26 @@ def search(
 ) -> None:
     """Look texts up in the archive of checked claims, best match first."""
     from db.engine import make_engine
-    from domain.archive import ClaimArchive
+    from db.migrate import upgrade
+    from db.uow import Database
+    from services.archive import ArchiveSearch, ClaimArchive
 
     settings = _settings()
     queries = list(texts or [])
     if not queries:
         queries = [line.strip() for line in sys.stdin if line.strip()]
-    engine = make_engine(settings.database_url)
+    upgrade(settings.database_url)
+    db = Database(make_engine(settings.database_url))
     archive = ClaimArchive(
-        engine,
         same_threshold=settings.factdesk_same_threshold,
         similar_threshold=settings.factdesk_similar_threshold,
     )
+    lookup = ArchiveSearch(db, archive)
     try:
         for query in queries:
-            _print_matches(query, archive.search(query, limit=limit), as_json=as_json)
+            _print_matches(query, lookup.claims_like(query, limit=limit), as_json=as_json)
     finally:
-        engine.dispose()
+        db.dispose()
 
 
 def _print_matches(query: str, found: list[ArchivedVerdict], *, as_json: bool) -> None:
@@ -364,7 +470,11 @@ def _print_extraction(
 
 
 def main() -> None:
-    """The console script: a database that cannot be reached is one line, not a traceback.
+    """The console script: a database problem or a crash is reported without leaking secrets.
+
+    A database that cannot be reached is one line and exit code 3 (try again later); one that
+    refuses the login, or that does not exist, is one line and exit code 2 (fix DATABASE_URL).
+    Any other error prints its traceback with the token scrubbed, exit code 1.
 
     Each command closes what it opened (database connections, scratch files), so the exit can
     skip the garbage collection passes over every object SQLAlchemy, Alembic and pydantic loaded:
@@ -373,12 +483,42 @@ def main() -> None:
     try:
         app()
     except Exception as error:
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DBAPIError
 
-        if not isinstance(error, OperationalError):
-            raise
-        reason = str(error.orig or error).strip().splitlines()[0]
-        typer.echo(f"factdesk: the database cannot be reached ({reason}); try again", err=True)
-        raise SystemExit(3) from None
+        if isinstance(error, DBAPIError):
+            message, code = describe_database_error(error)
+            typer.echo(f"factdesk: {message}", err=True)
+            raise SystemExit(code) from None
+        import traceback
+
+        from factdesk.logs import scrub
+
+        typer.echo(scrub(traceback.format_exc()), err=True)
+        raise SystemExit(1) from None
     finally:
         gc.freeze()
+
+
+_LOGIN_REFUSED = (
+    "password authentication failed",
+    "authentication failed",
+    "no password supplied",
+    "role ",
+    "permission denied",
+    "no pg_hba.conf entry",
+)
+
+
+def describe_database_error(error: Exception) -> tuple[str, int]:
+    """One line for the operator and the exit code: 2 for a setting to fix, 3 to try again."""
+    orig = getattr(error, "orig", None) or error
+    reason = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    reason = reason.removeprefix("connection failed: ")
+    text = str(orig).lower()
+    if any(marker in text for marker in _LOGIN_REFUSED):
+        return f"the database refused the login ({reason}); check DATABASE_URL", 2
+    if "database" in text and "does not exist" in text:
+        return f"the database does not exist ({reason}); create it or fix DATABASE_URL", 2
+    if "unable to open database file" in text:
+        return f"the SQLite database file cannot be opened ({reason}); check DATABASE_URL", 2
+    return f"the database cannot be reached ({reason}); try again", 3
