@@ -81,11 +81,12 @@ class ExtractedClaim:
 class Extraction:
     """What :func:`extract` found in an article.
 
-    ``claims`` are the offered claims; ``scored`` every sentence that could be a claim, offered
-    or not, in article order. ``language`` is the detected ISO 639-1 code (None when unsure);
-    ``fallback`` says that the trained model does not know that language, so the scores come
-    from language-neutral signals (figures, names, attributions) instead. ``withheld`` counts
-    the sentences above the threshold that the cap kept from being offered.
+    ``claims`` are the offered claims; ``scored`` every body sentence, offered or not, in
+    article order (questions, headlines, fragments and repeats are scored but never offered).
+    ``language`` is the detected ISO 639-1 code (None when unsure); ``fallback`` says that the
+    trained model does not know that language, so the scores come from language-neutral
+    signals (figures, names, attributions) instead. ``withheld`` counts the sentences above the
+    threshold that the cap kept from being offered.
     """
 
     claims: list[ExtractedClaim]
