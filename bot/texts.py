@@ -128,6 +128,10 @@ def found_claims(submission: Submission) -> str:
             f"🌐 This article reads as {submission.language.upper()}: claims were picked by "
             "figures, names and attributions, as the check-worthiness model knows English only."
         )
+    if submission.left_out:
+        lines.append(
+            f"🚫 {submission.left_out} sentence(s) marked “Not a claim” before are left out."
+        )
     count = submission.total
     noun = "claim" if count == 1 else "claims"
     title = f" “{escape_text(_clip(submission.title, 120))}”" if submission.title else ""
@@ -306,6 +310,8 @@ def summary(done: ArticleSummary) -> str:
         if counted.by_rating.get(rating):
             lines.append(f"{rating.label}: {counted.by_rating[rating]}")
     lines += open_lines(counted)
+    if done.left_out:
+        lines.append(f"Skipped, marked “Not a claim” before: {done.left_out}")
     lines += ["", "Export all verdicts with /export csv."]
     return "\n".join(lines)
 

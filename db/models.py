@@ -18,6 +18,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -103,6 +104,10 @@ class Article(SQLModel, table=True):
     submitted_at: datetime = _timestamp(index=True)
     # Check-worthy sentences found; more than the claims stored when the cap held some back.
     claims_found: int | None = Field(default=None)
+    # Sentences left out because the desk had marked them "Not a claim" before.
+    not_claims_left_out: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
 
 
 class Claim(SQLModel, table=True):

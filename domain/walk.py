@@ -79,6 +79,7 @@ class ArticleSummary:
     article_id: int
     title: str | None
     tally: Tally
+    left_out: int = 0  # remembered as "Not a claim": skipped, not offered
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +209,7 @@ class Submission:
     language: str | None = None
     other_language: bool = False  # claims weighed by figures, names and attributions only
     reusable: int = 0  # every claim was checked before: "♻️ Reuse all" offers their verdicts
+    left_out: int = 0  # sentences the desk marked "Not a claim" before, not offered again
 
     @property
     def held_back(self) -> int:

@@ -15,6 +15,7 @@ from db.uow import Database, UnitOfWork
 from domain.access import Member
 from domain.archived import ArchivedVerdict
 from domain.extraction import extract
+from domain.normalize import normalize_claim
 from domain.queue import AssignmentOutcome
 from domain.source_links import LinkError, SourceReply, article_url, source_reply
 from domain.titles import headline
@@ -86,7 +87,7 @@ class ReviewService:
         readable = article.text[: self._max_chars]
         extraction = extract(readable, max_claims=None)
         found = extraction.claims
-        rows = [found[i] for i in most_worthy([c.score for c in found], self._max_claims)]
+        normalized = [normalize_claim(c.text) for c in found]
         truncated = self._max_chars if len(article.text) > self._max_chars else None
         if article.title is None and article.source_kind == "text":
             article = replace(article, title=headline(article.text))
@@ -99,7 +100,11 @@ class ReviewService:
                 abandoned = article_summary(tx, previous.article_id)
             stored = tx.articles.add(article, submitted_by_id=member.reviewer_id, chat_id=chat_id)
             assert stored.id is not None
-            tx.articles.set_found(stored.id, len(found))
+            # "Not a claim" is remembered: the same sentence is not offered again.
+            junk = tx.claims.not_claims_among(normalized)
+            kept = [c for c, n in zip(found, normalized, strict=True) if n not in junk]
+            rows = [kept[i] for i in most_worthy([c.score for c in kept], self._max_claims)]
+            tx.articles.set_found(stored.id, len(kept), len(found) - len(kept))
             claims = tx.claims.add_many(stored.id, rows)
             first = None
             reusable = 0
@@ -123,7 +128,8 @@ class ReviewService:
                 first,
                 abandoned,
                 truncated,
-                found=len(found),
+                found=len(kept),
+                left_out=len(found) - len(kept),
                 title=article.title,
                 reusable=reusable,
                 language=extraction.language,
@@ -201,7 +207,8 @@ class ReviewService:
         def add(tx: UnitOfWork) -> MoreClaims | None:
             stored = tx.claims.of_article(article_id)
             seen = {claim.text for claim in stored}
-            rest = [c for c in found if c.text not in seen]
+            junk = tx.claims.not_claims_among([normalize_claim(c.text) for c in found])
+            rest = [c for c in found if c.text not in seen and normalize_claim(c.text) not in junk]
             if not rest:
                 return None
             batch = [rest[i] for i in most_worthy([c.score for c in rest], self._max_claims)]

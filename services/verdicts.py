@@ -110,7 +110,10 @@ def article_tally(tx: UnitOfWork, article_id: int) -> Tally:
 def article_summary(tx: UnitOfWork, article_id: int) -> ArticleSummary:
     article = tx.articles.get(article_id)
     return ArticleSummary(
-        article_id, article.title if article else None, article_tally(tx, article_id)
+        article_id,
+        article.title if article else None,
+        article_tally(tx, article_id),
+        article.not_claims_left_out if article else 0,
     )
 
 

@@ -28,10 +28,10 @@ class ArticleRepository:
     def get(self, article_id: int) -> Article | None:
         return self._session.get(Article, article_id)
 
-    def set_found(self, article_id: int, found: int) -> None:
+    def set_found(self, article_id: int, found: int, left_out: int = 0) -> None:
         row = self._session.get(Article, article_id)
         if row is not None:
-            row.claims_found = found
+            row.claims_found, row.not_claims_left_out = found, left_out
             self._session.add(row)
             self._session.flush()
 

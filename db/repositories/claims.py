@@ -84,6 +84,18 @@ class ClaimRepository:
         )
         return list(self._session.exec(statement).all())
 
+    def not_claims_among(self, normalized: Sequence[str]) -> set[str]:
+        """Which of these sentences (normalized) the desk already marked "Not a claim"."""
+        if not normalized:
+            return set()
+        statement = (
+            select(Claim.normalized_text)
+            .where(col(Claim.normalized_text).in_(sorted(set(normalized))))
+            .where(Claim.status == ClaimStatus.NOT_A_CLAIM)
+            .distinct()
+        )
+        return set(self._session.exec(statement).all())
+
     def count_in_article(self, article_id: int) -> int:
         statement = select(func.count()).select_from(Claim).where(Claim.article_id == article_id)
         return int(self._session.exec(statement).one())

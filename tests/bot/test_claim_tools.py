@@ -74,3 +74,26 @@ async def test_an_article_checked_before_offers_reuse_all(bot: BotHarness) -> No
     claims = _claims(bot)
     assert [c.status for c in claims[4:]] == ["checked"] * 4
     await bot.reply_to(ADMIN_ID, "/claim", "not reviewing an article")
+
+
+async def test_not_a_claim_is_remembered(bot: BotHarness) -> None:
+    await bot.reply_to(ADMIN_ID, JOBS_REPORT, "found 4 claims")
+    bot.press(ADMIN_ID, await bot.card(ADMIN_ID, 1), "Not a claim")
+    await bot.card(ADMIN_ID, 2)
+    await bot.reply_to(ADMIN_ID, "/cancel", "stay pending")
+
+    again = await bot.reply_to(ADMIN_ID, JOBS_REPORT, "found 3 claims")
+    assert "1 sentence(s) marked “Not a claim” before are left out" in shown(again)
+    card = await bot.card(ADMIN_ID, 1)
+    assert shown(card).startswith("Claim 1 of 3") and "175,000 jobs" not in shown(card)
+    for number in (1, 2, 3):
+        card = await bot.server.wait_for_message(
+            ADMIN_ID,
+            lambda m, n=number: (
+                shown(m).startswith(f"Claim {n} of 3")  # type: ignore[misc]
+                and "What is your verdict?" in shown(m)
+            ),
+        )
+        bot.press(ADMIN_ID, card, "Skip")
+    summary = await bot.server.wait_for_message(ADMIN_ID, lambda m: "reached its end" in shown(m))
+    assert "Skipped, marked “Not a claim” before: 1" in shown(summary)

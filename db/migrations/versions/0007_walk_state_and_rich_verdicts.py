@@ -30,6 +30,9 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("article") as batch:
         batch.add_column(sa.Column("claims_found", sa.Integer(), nullable=True))
+        batch.add_column(
+            sa.Column("not_claims_left_out", sa.Integer(), nullable=False, server_default="0")
+        )
     with op.batch_alter_table("verdict") as batch:
         batch.add_column(sa.Column("more_sources", sa.Text(), nullable=True))
     op.create_table(
@@ -53,6 +56,7 @@ def downgrade() -> None:
     with op.batch_alter_table("verdict") as batch:
         batch.drop_column("more_sources")
     with op.batch_alter_table("article") as batch:
+        batch.drop_column("not_claims_left_out")
         batch.drop_column("claims_found")
     with op.batch_alter_table("review_session") as batch:
         batch.drop_column("editing")
