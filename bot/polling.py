@@ -41,7 +41,7 @@ class ConfirmingPoller:
         self._timeout = timeout
         self._allowed = list(allowed_updates)
         self._in_flight: dict[int, asyncio.Task[None]] = {}
-        self._handled: set[int] = set()  # handled ids at or above the offset
+        self._handled: set[int] = set()  # handled ids Telegram may still send again
         self._highest = -1
 
     @property
@@ -57,10 +57,9 @@ class ConfirmingPoller:
         await bot.delete_webhook(drop_pending_updates=False)
         delay = 1.0
         while not stop.is_set():
+            offset = self.offset
             fetch = asyncio.ensure_future(
-                bot.get_updates(
-                    offset=self.offset, timeout=self._timeout, allowed_updates=self._allowed
-                )
+                bot.get_updates(offset=offset, timeout=self._timeout, allowed_updates=self._allowed)
             )
             stopping = asyncio.ensure_future(stop.wait())
             await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
@@ -79,6 +78,10 @@ class ConfirmingPoller:
                 delay = min(delay * 2, 30.0)
                 continue
             delay = 1.0
+            # Telegram has now dropped everything below `offset`: no answer can bring those back,
+            # so they need not be remembered. (An answer to this very request may still bring an
+            # update that finished while it was on its way: that one is still remembered.)
+            self._handled = {handled for handled in self._handled if handled >= offset}
             if not self._take(updates) and self._in_flight:
                 await asyncio.wait(
                     set(self._in_flight.values()),
@@ -109,8 +112,6 @@ class ConfirmingPoller:
     def _done(self, uid: int) -> None:
         self._in_flight.pop(uid, None)
         self._handled.add(uid)
-        floor = self.offset
-        self._handled = {handled for handled in self._handled if handled >= floor}
 
     async def _finish(self, bot: object) -> None:
         """On stop: let the handlers in hand finish, then confirm what was handled."""
