@@ -79,20 +79,25 @@ def _peak_mb() -> float:
 
 def _import(url: str, path: str, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     from db.engine import make_engine
-    from domain.imports import ImportService, read_import_file
+    from db.uow import Database
+    from services.imports import ImportService, read_import_file
 
     engine = make_engine(url)
     started = time.perf_counter()
-    summary = ImportService(engine).import_source(read_import_file(Path(path)))
+    summary = ImportService(Database(engine)).import_source(read_import_file(Path(path)))
     elapsed = time.perf_counter() - started
     out.put((f"import {summary.added:,} rows", elapsed, _peak_mb(), Path(path).stat().st_size))
 
 
 def _export(url: str, fmt: str, target: str, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     from db.engine import make_engine
-    from domain.reports import Organization, ReportService, build_request
+    from db.uow import Database
+    from domain.reports import Organization, build_request
+    from services.reports import ReportService
 
-    reports = ReportService(make_engine(url), Organization("Bench Desk", "https://bench.example"))
+    reports = ReportService(
+        Database(make_engine(url)), Organization("Bench Desk", "https://bench.example")
+    )
     started = time.perf_counter()
     with open(target, "w", encoding="utf-8", newline="") as stream:
         count = reports.export(build_request(fmt=fmt), stream)
@@ -102,10 +107,10 @@ def _export(url: str, fmt: str, target: str, out: multiprocessing.Queue) -> None
 
 def _baseline(out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
     import db.engine
-    import domain.imports
     import domain.reports
+    import services.imports
 
-    assert db.engine and domain.imports and domain.reports  # the libraries every step loads
+    assert db.engine and services.imports and domain.reports  # the libraries every step loads
 
     out.put(("(interpreter + imports)", 0.0, _peak_mb(), 0))
 

@@ -9,17 +9,19 @@ from datetime import UTC
 from telegram import BotCommand, Update
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
+from bot.context import CONTEXT_TYPES, FactdeskApp, attach
+from bot.gate import gate
 from bot.handlers import articles, basics, disputes, export, queues, records, stats, team, walk
-from bot.services import Services, attach, services
 from factdesk.config import Settings
+from services.registry import Services
 
 logger = logging.getLogger(__name__)
 
@@ -44,14 +46,15 @@ COMMANDS = [
 ]
 
 
-def build_application(settings: Settings, shared: Services | None = None) -> Application:  # type: ignore[type-arg]
+def build_application(settings: Settings, shared: Services | None = None) -> FactdeskApp:
     """The bot, ready to run by polling or webhook; `shared` lets tests bring their own engine."""
     application = (
         ApplicationBuilder()
+        .context_types(CONTEXT_TYPES)
         .token(settings.require_token())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.file_url)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(_rate_limiter(settings))
         .concurrent_updates(True)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -60,10 +63,21 @@ def build_application(settings: Settings, shared: Services | None = None) -> App
     attach(application, shared or Services.build(settings))
     _add_handlers(application)
     _schedule_digest(application, settings)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(basics.prune_updates, interval=3600, first=60)
     return application
 
 
-def _add_handlers(application: Application) -> None:  # type: ignore[type-arg]
+def _rate_limiter(settings: Settings) -> AIORateLimiter:
+    """Telegram's limits (30 messages a second, 20 a minute per group); with
+    FACTDESK_RATE_LIMIT=false no throttling, but a 429 from the server is still waited out."""
+    if settings.factdesk_rate_limit:
+        return AIORateLimiter(max_retries=3)
+    return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+
+
+def _add_handlers(application: FactdeskApp) -> None:
+    application.add_handler(TypeHandler(Update, gate), group=-1)
     application.add_handler(CommandHandler("start", team.start))
     application.add_handler(CommandHandler("help", basics.help_command))
     application.add_handler(CommandHandler("export", export.export))
@@ -83,7 +97,7 @@ def _add_handlers(application: Application) -> None:  # type: ignore[type-arg]
     application.add_error_handler(basics.on_error)
 
 
-def _add_team_handlers(application: Application) -> None:  # type: ignore[type-arg]
+def _add_team_handlers(application: FactdeskApp) -> None:
     """Team, queue and dispute commands; page and settle buttons go before the verdict buttons."""
     commands = {
         "invite": team.invite,
@@ -106,7 +120,7 @@ def _add_team_handlers(application: Application) -> None:  # type: ignore[type-a
     application.add_handler(CallbackQueryHandler(disputes.on_settle, pattern=r"^d:"))
 
 
-def _schedule_digest(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+def _schedule_digest(application: FactdeskApp, settings: Settings) -> None:
     """The optional daily digest of the queue to the team group (FACTDESK_DIGEST_*)."""
     chat_id, at = settings.factdesk_digest_chat_id, settings.factdesk_digest_time
     if chat_id is None or at is None or application.job_queue is None:
@@ -115,19 +129,25 @@ def _schedule_digest(application: Application, settings: Settings) -> None:  # t
     application.job_queue.run_daily(stats.digest, when, name="digest", chat_id=chat_id)
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+def services_of(application: FactdeskApp) -> Services:
+    found = application.bot_data["services"]
+    assert isinstance(found, Services)
+    return found
+
+
+async def _post_init(application: FactdeskApp) -> None:
     """Register the command menu and load the archive before the first update arrives."""
     await application.bot.set_my_commands(COMMANDS)
-    archive = application.bot_data["services"].archive
-    await asyncio.to_thread(archive.refresh)
-    logger.info("archive loaded: %s checked claims", len(archive))
+    shared = services_of(application)
+    await asyncio.to_thread(shared.archive.load, shared.db)
+    logger.info("archive loaded: %s checked claims", len(shared.archive))
 
 
-async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_shutdown(application: FactdeskApp) -> None:
     """Close the database connections: on SQLite the last close folds the write-ahead log in."""
-    application.bot_data["services"].engine.dispose()
+    services_of(application).close()
 
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
-__all__ = ["ALLOWED_UPDATES", "COMMANDS", "build_application", "services"]
+__all__ = ["ALLOWED_UPDATES", "COMMANDS", "build_application", "services_of"]

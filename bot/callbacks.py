@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.review import SKIP
+from domain.ids import parse_id
 from domain.verdicts import Rating
+from domain.walk import SKIP
 
 MAX_CALLBACK_BYTES = 64
+MAX_PAGE = 1_000_000  # far past any queue; keeps the page's row offset well inside 64 bits
 
 
 class Action(StrEnum):
@@ -57,20 +59,37 @@ class BadCallback(ValueError):
 
 
 def decode(data: str | None) -> Callback:
+    """The button's meaning; BadCallback for anything this bot could not have made, ids outside
+    the database's id range (1 to 2**63 - 1) included, so forged data never reaches a query."""
     parts = (data or "").split(":")
     try:
         action = Action(parts[0])
-        claim_id = int(parts[1])
+        number = _number(parts[1], page=action is Action.PAGE)
     except (ValueError, IndexError):
         raise BadCallback(data) from None
-    arg = parts[2] if len(parts) > 2 else ""
+    takes_arg = action in (Action.RATE, Action.SETTLE, Action.REUSE)
+    if len(parts) != (3 if takes_arg else 2):
+        raise BadCallback(data)
+    arg = parts[2] if takes_arg else ""
     if action in (Action.RATE, Action.SETTLE) and arg not in RATING_CODES:
         raise BadCallback(data)
-    if action is Action.REUSE and not arg.isdigit():
+    if action is Action.REUSE and (parse_id(arg) is None or arg != str(parse_id(arg))):
         raise BadCallback(data)
     if action is Action.SETTLE and RATING_CODES[arg] == SKIP:
         raise BadCallback(data)
-    return Callback(action, claim_id, arg)
+    return Callback(action, number, arg)
+
+
+def _number(text: str, *, page: bool) -> int:
+    """A claim id (1..2**63 - 1), or a queue page number (0..MAX_PAGE) for page buttons."""
+    if page:
+        if text.isascii() and text.isdigit() and len(text) <= 7 and int(text) <= MAX_PAGE:
+            return int(text)
+        raise ValueError(text)
+    number = parse_id(text)
+    if number is None or text != str(number):
+        raise ValueError(text)
+    return number
 
 
 def rate(claim_id: int, choice: Rating | str) -> str:

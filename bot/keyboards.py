@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
-from domain.review import SKIP, ClaimCard
 from domain.verdicts import RATING_ORDER, Rating
+from domain.walk import SKIP, ClaimCard
 
 
 def verdict_keyboard(card: ClaimCard) -> InlineKeyboardMarkup:

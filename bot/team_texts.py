@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 
-from db.team_queries import MemberRow
-from domain.archive import ArchivedVerdict
+from bot.texts import open_lines
+from domain.archived import ArchivedVerdict
 from domain.disputes import Dispute, Settled, Undone
 from domain.queue import Assigned, Mine, QueuePage
-from domain.records import ArticleProgress, ClaimRecord
+from domain.records import STATUS_WORDS, ArticleProgress, ClaimRecord
 from domain.stats import Stats
-from domain.verdicts import Rating
+from domain.team import MemberRow
+from domain.verdicts import VerdictKind
 
 ADMINS_ONLY = "Only the desk's admins can do that."
 ADMINS_ONLY_SHORT = "Only admins can do that."
@@ -34,13 +35,16 @@ def _when(at: datetime | None) -> str:
     return at.strftime("%d %b %H:%M UTC") if at else ""
 
 
-def _rating(code: str | None) -> str:
-    if code is None:
-        return ""
-    try:
-        return Rating(code).label
-    except ValueError:
-        return code
+def duration(span: timedelta) -> str:
+    """A time span the way a person says it: "40 s", "12 min", "3.5 h", "2.0 days"."""
+    seconds = span.total_seconds()
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
 
 
 def invite_link(bot_username: str, code: str, hours: float) -> str:
@@ -77,7 +81,7 @@ def roster(rows: list[MemberRow]) -> str:
         handle = f" @{escape(row.username)}" if row.username else ""
         state = "" if row.active else " — removed"
         lines.append(
-            f"• {escape(row.name, quote=False)}{handle} ({row.role}, id {row.telegram_id}): "
+            f"• {escape(row.name, quote=False)}{handle} ({row.role.value}, id {row.telegram_id}): "
             f"{row.verdicts} verdict(s), {row.open_assignments} assigned{state}"
         )
     return "\n".join(lines)
@@ -118,8 +122,8 @@ def mine(found: Mine) -> str:
     ] or ["nothing — /next gets you a claim"]
     lines.append("\n<b>Your recent verdicts</b>")
     lines += [
-        f"#{i.claim_id} {_rating(i.rating)}"
-        + (f" ({i.kind})" if i.kind and i.kind != "review" else "")
+        f"#{i.claim_id} {i.rating.label if i.rating else ''}"
+        + (f" ({i.kind.value})" if i.kind and i.kind is not VerdictKind.REVIEW else "")
         + f", {_when(i.at)}: {_clip(i.text, 100)}"
         for i in found.recent
     ] or ["none yet"]
@@ -148,7 +152,16 @@ def settled(result: Settled, by: str) -> str:
 def undone(result: Undone) -> str:
     return (
         f"↩️ Retracted your {result.rating.label} verdict on claim #{result.claim_id} "
-        f"(now {result.status.value.replace('_', ' ')}): {_clip(result.text, 200)}"
+        f"(now {STATUS_WORDS[result.status]}): {_clip(result.text, 200)}"
+    )
+
+
+def retracted_card(result: Undone) -> str:
+    """The claim's own message after /undo, so the chat no longer shows the verdict."""
+    return (
+        f"<b>Claim {result.number} of {result.total}</b>\n"
+        f"<blockquote>{_clip(result.text, 3000)}</blockquote>\n"
+        f"↩️ {result.rating.label} retracted with /undo — now {STATUS_WORDS[result.status]}."
     )
 
 
@@ -161,7 +174,7 @@ def claim_record(record: ClaimRecord, *, with_history: bool) -> str:
         else "imported"
     )
     lines = [
-        f"<b>Claim #{record.claim_id}</b> ({where}) — {record.status.value.replace('_', ' ')}",
+        f"<b>Claim #{record.claim_id}</b> ({where}) — {STATUS_WORDS[record.status]}",
         f"<blockquote>{_clip(record.text, 2000)}</blockquote>",
     ]
     if record.final is not None:
@@ -182,15 +195,19 @@ def claim_record(record: ClaimRecord, *, with_history: bool) -> str:
 
 def article_progress(progress: ArticleProgress) -> str:
     title = f" “{_clip(progress.title, 120)}”" if progress.title else ""
+    counted = progress.tally
     lines = [
         f"<b>Article #{progress.article_id}{title}</b>",
         f"Submitted by {escape(progress.submitted_by, quote=False)}, "
-        f"{_when(progress.submitted_at)}; {progress.total} claim(s).",
-        ", ".join(f"{s.value.replace('_', ' ')}: {n}" for s, n in progress.by_status.items()),
+        f"{_when(progress.submitted_at)}; {counted.total} claim(s).",
+        f"Checked: {counted.checked}, not a claim: {counted.not_a_claim}, open: {counted.open}.",
     ]
-    if progress.by_rating:
-        lines.append(", ".join(f"{r.label}: {n}" for r, n in progress.by_rating.items()))
-    lines += [f"#{cid} claim {number}: {status.value}" for cid, number, status in progress.claims]
+    lines += open_lines(counted)
+    if progress.show_ratings and counted.by_rating:
+        lines.append(", ".join(f"{r.label}: {n}" for r, n in counted.by_rating.items()))
+    lines += [
+        f"#{cid} claim {number}: {STATUS_WORDS[status]}" for cid, number, status in progress.claims
+    ]
     return "\n".join(lines)
 
 
@@ -208,22 +225,24 @@ def search_results(query: str, found: list[ArchivedVerdict]) -> str:
 
 
 def stats(result: Stats) -> str:
+    decided = result.decided
     lines = [
         f"📊 <b>Desk statistics — {result.period}</b>",
-        f"Claims checked: {result.checked}",
+        f"Claims decided: {decided.final} (checked {decided.checked}, "
+        f"not a claim {decided.not_a_claim})",
         f"Queue: {result.queue} pending, {result.disputed} disputed",
     ]
-    if result.median_hours is not None:
-        lines.append(f"Median time from submission to verdict: {result.median_hours:.1f} h")
+    if result.median_time is not None:
+        lines.append(f"Median time from submission to verdict: {duration(result.median_time)}")
     if result.agreement is not None:
         lines.append(
             f"Agreement between reviewers: {result.agreement:.0%} of {result.compared} claim(s)"
         )
-    if result.by_rating:
+    if decided.by_rating:
         lines.append("\n<b>By verdict</b>")
-        lines += [f"{r.label}: {n}" for r, n in result.by_rating.items()]
+        lines += [f"{r.label}: {n}" for r, n in decided.by_rating.items()]
     if result.by_reviewer:
-        lines.append("\n<b>By reviewer</b>")
+        lines.append("\n<b>Verdicts by reviewer</b>")
         lines += [f"{escape(name, quote=False)}: {n}" for name, n in result.by_reviewer.items()]
     return "\n".join(lines)
 

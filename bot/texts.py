@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from domain.archive import ArchivedVerdict
-from domain.review import (
+from domain.archived import ArchivedVerdict
+from domain.tally import Tally
+from domain.verdicts import RATING_ORDER, Rating
+from domain.walk import (
     ArticleSummary,
     AwaitingSource,
     Cancelled,
@@ -14,7 +16,6 @@ from domain.review import (
     RecordedVerdict,
     Submission,
 )
-from domain.verdicts import RATING_ORDER, Rating
 
 MAX_MESSAGE = 4096
 MAX_CLAIM_CHARS = 3000  # a claim card also carries matches; keep the whole card under 4096
@@ -50,10 +51,15 @@ HELP = (
     "with filters: /export html since 2026-11-01 until 2026-11-30 reviewer Ann verdict false"
 )
 
-NOT_A_MEMBER = (
-    "Sorry, this bot is for a fact-check team's reviewers only. "
-    "Ask your desk's admin to add you; your message was not stored."
-)
+
+def not_a_member(telegram_id: int) -> str:
+    return (
+        "Sorry, this bot is for a fact-check team's reviewers only. "
+        f"Ask your desk's admin to add you (your Telegram id is {telegram_id}); "
+        "your message was not stored."
+    )
+
+
 NOT_A_MEMBER_SHORT = "Sorry, only the team's reviewers can do that."
 UNKNOWN_COMMAND = "I don't know that command. /help lists the ones I do."
 EMPTY_ARTICLE = "That message has no text. Paste an article, send a link or upload a document."
@@ -101,7 +107,7 @@ def found_claims(submission: Submission) -> str:
     if submission.abandoned is not None:
         lines.append(
             f"Article #{submission.abandoned.article_id} was left with "
-            f"{submission.abandoned.pending} claim(s) pending."
+            f"{submission.abandoned.tally.open} claim(s) open."
         )
     if submission.truncated_at:
         lines.append(f"Only the first {submission.truncated_at:,} characters were read.")
@@ -181,15 +187,43 @@ def source_required(awaiting: AwaitingSource) -> str:
 
 
 def summary(done: ArticleSummary) -> str:
+    """The article's tally; "done" only when every claim has a final verdict."""
     title = f" “{escape_text(_clip(done.title, 200))}”" if done.title else ""
-    lines = [f"🏁 <b>Article #{done.article_id}{title} is done.</b>", ""]
+    counted = done.tally
+    if counted.done:
+        head = f"🏁 <b>Article #{done.article_id}{title} is done.</b>"
+    else:
+        head = (
+            f"📋 <b>Article #{done.article_id}{title}: you reached its end</b>, "
+            f"{counted.open} of {counted.total} claim(s) still open."
+        )
+    lines = [head, ""]
     for rating in RATING_ORDER:
-        if done.counts.get(rating):
-            lines.append(f"{rating.label}: {done.counts[rating]}")
-    if done.pending:
-        lines.append(f"Skipped (still pending): {done.pending}")
+        if counted.by_rating.get(rating):
+            lines.append(f"{rating.label}: {counted.by_rating[rating]}")
+    lines += open_lines(counted)
     lines += ["", "Export all verdicts with /export csv."]
     return "\n".join(lines)
+
+
+def open_lines(counted: Tally) -> list[str]:
+    """The open claims in words: one definition for the summary and /article."""
+    lines = []
+    if counted.unreviewed:
+        lines.append(f"Not checked yet (skipped or new): {counted.unreviewed}")
+    if counted.awaiting_review:
+        lines.append(f"Waiting for another reviewer: {counted.awaiting_review}")
+    if counted.disputed:
+        lines.append(f"Disputed (an admin settles it): {counted.disputed}")
+    return lines
+
+
+def cancelled_card(card: RecordedVerdict) -> str:
+    return (
+        f"<b>Claim {card.number} of {card.total}</b>\n"
+        f"<blockquote>{escape_text(_clip(card.text))}</blockquote>\n"
+        "⏹ Review stopped with /cancel — still pending."
+    )
 
 
 def cancelled(result: Cancelled) -> str:

@@ -9,11 +9,26 @@ Review progress (which claim a reviewer is on, which rating awaits a source) liv
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import BigInteger, Column, DateTime, Dialect, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from domain.verdicts import ClaimStatus, Rating, Role, VerdictKind
+
+E = TypeVar("E", bound=StrEnum)
 
 
 def utcnow() -> datetime:
@@ -33,6 +48,27 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class StrEnumType(TypeDecorator[E], Generic[E]):
+    """A domain enum stored as its string value (a plain VARCHAR), read back as the enum.
+
+    The words stored are the enums' values, which the domain promises never to rename; queries
+    compare against enum members, never against bare strings.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[E], length: int = 16) -> None:
+        super().__init__(length)
+        self._enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        return None if value is None else self._enum(value).value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
+        return None if value is None else self._enum(value)
+
+
 def _timestamp(*, nullable: bool = False, index: bool = False) -> datetime:
     return Field(  # type: ignore[no-any-return]
         default_factory=utcnow,
@@ -47,7 +83,7 @@ class Reviewer(SQLModel, table=True):
     telegram_id: int = Field(sa_column=Column(BigInteger, nullable=False, unique=True))
     name: str = Field(max_length=200)
     username: str | None = Field(default=None, max_length=64)
-    role: str = Field(max_length=16)
+    role: Role = Field(sa_column=Column(StrEnumType(Role), nullable=False))
     active: bool = Field(default=True)
     created_at: datetime = _timestamp()
     removed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
@@ -79,7 +115,10 @@ class Claim(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     normalized_text: str = Field(sa_column=Column(Text, nullable=False))
     score: float = Field(default=0.0)
-    status: str = Field(default="pending", max_length=16, index=True)
+    status: ClaimStatus = Field(
+        default=ClaimStatus.PENDING,
+        sa_column=Column(StrEnumType(ClaimStatus), nullable=False, index=True),
+    )
     created_at: datetime = _timestamp()
     appearance_url: str | None = Field(default=None, max_length=2048)
     locked_by_id: int | None = Field(default=None, foreign_key="reviewer.id")
@@ -99,16 +138,25 @@ class Verdict(SQLModel, table=True):
     claim_id: int = Field(foreign_key="claim.id", index=True)
     reviewer_id: int | None = Field(default=None, foreign_key="reviewer.id", index=True)
     external_reviewer: str | None = Field(default=None, max_length=200)
-    kind: str = Field(
-        default="review", max_length=16, sa_column_kwargs={"server_default": "review"}
+    kind: VerdictKind = Field(
+        default=VerdictKind.REVIEW,
+        sa_column=Column(StrEnumType(VerdictKind), nullable=False, server_default="review"),
     )
     retracts_id: int | None = Field(default=None, foreign_key="verdict.id")
     import_key: str | None = Field(default=None, max_length=64, unique=True)
-    rating: str = Field(max_length=16)
+    rating: Rating = Field(sa_column=Column(StrEnumType(Rating), nullable=False))
     source_url: str | None = Field(default=None, max_length=2048)
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     reused_from_id: int | None = Field(default=None, foreign_key="verdict.id")
     created_at: datetime = _timestamp(index=True)
+    # The reviewer's chat message that shows the claim, so /undo can mark it retracted.
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    # Whether the row counts now (`domain.verdicts.standing`): recomputed for the claim in the
+    # same unit of work as every verdict written, so every count and export filters on it.
+    standing: bool = Field(
+        default=True,
+        sa_column=Column(Boolean, nullable=False, server_default=true(), index=True),
+    )
 
 
 class ReviewSession(SQLModel, table=True):
@@ -123,7 +171,9 @@ class ReviewSession(SQLModel, table=True):
     article_id: int = Field(foreign_key="article.id")
     claim_id: int | None = Field(default=None, foreign_key="claim.id")
     claim_message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
-    pending_rating: str | None = Field(default=None, max_length=16)
+    pending_rating: Rating | None = Field(
+        default=None, sa_column=Column(StrEnumType(Rating), nullable=True)
+    )
     updated_at: datetime = _timestamp()
 
 
@@ -153,3 +203,14 @@ class Assignment(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     ended_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
     outcome: str | None = Field(default=None, max_length=16)
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """A Telegram update whose effect is stored: written in the same transaction as the effect,
+    so an update Telegram delivers again (the bot died before confirming it) changes nothing.
+    Rows older than a day are pruned; Telegram gives up redelivering long before that."""
+
+    __tablename__ = "processed_update"
+
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    processed_at: datetime = _timestamp(index=True)

@@ -1,15 +1,10 @@
-"""Who may use the bot. Admins come from the settings; reviewers are the people admins added."""
+"""Who may use the bot: admins come from the settings, reviewers are the people admins added."""
 
 from __future__ import annotations
 
 from collections.abc import Set
 from dataclasses import dataclass
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
-
-from db import queries
-from db.engine import transaction
 from domain.verdicts import Role
 
 
@@ -36,46 +31,10 @@ class Member:
         return self.role is Role.ADMIN
 
 
-class AccessService:
-    def __init__(self, engine: Engine, admin_ids: Set[int]) -> None:
-        self._engine = engine
-        self._admin_ids = frozenset(admin_ids)
+def role_of(telegram_id: int, admin_ids: Set[int]) -> Role:
+    """The settings are authoritative: an admin is whoever FACTDESK_ADMINS names, today.
 
-    def member(self, person: Person) -> Member | None:
-        """The person's membership, or None for a stranger.
-
-        Nothing is written for strangers. An admin's reviewer row is created on first contact, so
-        verdicts always point at a row.
-        """
-        return transaction(self._engine, lambda session: self._member(session, person))
-
-    def _member(self, session: Session, person: Person) -> Member | None:
-        reviewer = queries.get_reviewer_by_telegram_id(
-            session=session, telegram_id=person.telegram_id
-        )
-        is_admin = person.telegram_id in self._admin_ids
-        if reviewer is None:
-            if not is_admin:
-                return None
-            reviewer = queries.add_reviewer(
-                session=session,
-                telegram_id=person.telegram_id,
-                name=person.name,
-                username=person.username,
-                role=Role.ADMIN,
-            )
-        elif is_admin and (reviewer.role != Role.ADMIN or not reviewer.active):
-            reviewer.role, reviewer.active = Role.ADMIN, True
-            session.add(reviewer)
-        elif not is_admin and not reviewer.active:
-            return None
-        if reviewer.name != person.name or reviewer.username != person.username:
-            reviewer.name, reviewer.username = person.name, person.username
-            session.add(reviewer)
-        assert reviewer.id is not None
-        return Member(
-            reviewer_id=reviewer.id,
-            telegram_id=reviewer.telegram_id,
-            name=reviewer.name,
-            role=Role.ADMIN if is_admin else Role(reviewer.role),
-        )
+    A stored role never outlives the settings, so removing someone from the list is enough to
+    take the admin rights away; they stay a reviewer with their history.
+    """
+    return Role.ADMIN if telegram_id in admin_ids else Role.REVIEWER

@@ -12,6 +12,14 @@ run in worker processes. That is also why this module imports only light modules
 it, not the bot or the HTTP stack. Verdict words are mapped by :mod:`domain.verdict_words`. A
 row's ``key`` is a hash of its claim, verdict, source, date and reviewer: stored unique, it makes
 importing a file twice add nothing.
+
+Hostile or broken files are refused in one line rather than exhausting the machine: a CSV line
+longer than `MAX_CSV_LINE_BYTES` is found while streaming the file, before it is read whole; JSON
+nested too deeply for the parser is refused; a quoted CSV field that is never closed properly is
+reported on the line where it opens, and the lines after it are read again instead of being
+swallowed into its claim. NUL characters are dropped (PostgreSQL cannot store them). A claim or
+reviewer that Factdesk's CSV export protected against spreadsheet formulas (``'=…``) gets its
+leading apostrophe back off, so an export still imports as what was exported.
 """
 
 from __future__ import annotations
@@ -22,15 +30,13 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from db.staging import StagedRow, sqlite_timestamp, write_staged
-from domain.normalize import normalize_claim
 from domain.source_links import LinkError, check_source_link
 from domain.verdict_words import rating_from_word
 
@@ -45,6 +51,9 @@ _ALIASES = {
     "url": ("url", "article_url", "appearance", "appearance_url"),
 }
 _MAX_REVIEWER = 200
+MAX_CSV_LINE_BYTES = 1 << 20
+MAX_JSON_WRAPPING = 16  # arrays in arrays, @graph and "claims" wrappers around the records
+_FORMULA_START = frozenset("=+-@\t\r")
 
 
 class ImportFileError(Exception):
@@ -91,7 +100,7 @@ class JsonChunk:
     Reducing them before they go to a worker process costs less than pickling nested objects
     there (a ClaimReview file's records are three levels deep)."""
 
-    records: list[tuple[str, ...] | None]
+    records: list[tuple[str, ...] | str | None]  # a str: why the record cannot be read
     first_record: int  # the 1-based record number of records[0]
 
 
@@ -118,13 +127,50 @@ class ImportSource:
 
 def read_import_file(path: Path) -> ImportSource:
     """Decode and recognise the file; record-level problems come later, as Rejections."""
+    suffix = path.suffix.lower()
+    with path.open("rb") as stream:
+        head = stream.read(4096)
+    start = head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")[:1]
+    is_json = suffix in {".json", ".jsonld"} or (suffix != ".csv" and start in (b"[", b"{"))
+    if not is_json:
+        _check_line_lengths(path)
     text = _decode(path.read_bytes())
+    if "\x00" in text:
+        text = text.replace("\x00", "")
     if not text.strip():
         raise ImportFileError("the file is empty: nothing to import")
-    suffix = path.suffix.lower()
-    if suffix in {".json", ".jsonld"} or (suffix != ".csv" and text.lstrip()[:1] in "[{"):
+    if is_json:
         return _json_source(text)
     return _csv_source(text)
+
+
+def _check_line_lengths(path: Path) -> None:
+    """Refuse a file with an absurdly long line while streaming it, before it is read whole
+    (one 1 GB line would otherwise cost several GB of memory in copies).
+
+    Each step looks for the last line end within the next `MAX_CSV_LINE_BYTES` + 1 bytes: none
+    means a longer line; otherwise reading jumps past it, so a file costs a few C-level searches
+    per megabyte, not a Python step per line."""
+    limit = MAX_CSV_LINE_BYTES
+    line, tail = 1, b""
+    with path.open("rb") as stream:
+        while block := stream.read(8 << 20):
+            buffer = tail + block
+            position = 0
+            while position + limit + 1 <= len(buffer):
+                last = buffer.rfind(b"\n", position, position + limit + 1)
+                if last == -1:
+                    raise ImportFileError(_long_line(line + buffer.count(b"\n", 0, position)))
+                position = last + 1
+            line += buffer.count(b"\n", 0, position)
+            tail = buffer[position:]
+
+
+def _long_line(line: int) -> str:
+    return (
+        f"line {line} is longer than {MAX_CSV_LINE_BYTES >> 20} MB, which no archive record is; "
+        "is this really a CSV file?"
+    )
 
 
 def _decode(data: bytes) -> str:
@@ -194,6 +240,11 @@ def _json_source(text: str) -> ImportSource:
         raise ImportFileError(
             f"not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})"
         ) from None
+    except RecursionError:
+        raise ImportFileError(
+            "the JSON is nested too deeply to read (hundreds of levels); an archive's records "
+            "are a few levels deep"
+        ) from None
     items = _json_items(document)
     if not items:
         raise ImportFileError("the JSON holds no records: nothing to import")
@@ -201,24 +252,31 @@ def _json_source(text: str) -> ImportSource:
 
     def split(records: int) -> Iterator[Chunk]:
         for offset in range(0, len(items), records):
-            values = [_json_record(item) for item in items[offset : offset + records]]
+            values = [_safe_json_record(item) for item in items[offset : offset + records]]
             yield JsonChunk(values, offset + 1)
 
     return ImportSource(kind=kind, total=len(items), split=split)
 
 
-def _json_items(document: Any) -> list[Any]:
+def _json_items(document: Any, depth: int = 0) -> list[Any]:
+    if depth > MAX_JSON_WRAPPING:
+        raise ImportFileError(
+            f"the records are wrapped in more than {MAX_JSON_WRAPPING} levels of arrays or "
+            "@graph objects; an archive needs a few"
+        )
     if isinstance(document, dict):
         if "@graph" in document:
-            return _json_items(document["@graph"])
+            return _json_items(document["@graph"], depth + 1)
         for key in ("claims", "items", "records", "verdicts"):
             if isinstance(document.get(key), list):
-                return _json_items(document[key])
+                return _json_items(document[key], depth + 1)
         return [document]
     if isinstance(document, list):
         items: list[Any] = []
         for element in document:
-            items.extend(_json_items(element) if isinstance(element, list) else [element])
+            items.extend(
+                _json_items(element, depth + 1) if isinstance(element, list) else [element]
+            )
         return items
     return []
 
@@ -238,6 +296,13 @@ def _first(value: Any) -> Any:
 def _name_or_url(value: Any, key: str) -> Any:
     value = _first(value)
     return value.get(key) if isinstance(value, dict) else value
+
+
+def _safe_json_record(item: Any) -> tuple[str, ...] | str | None:
+    try:
+        return _json_record(item)
+    except RecursionError:
+        return "a value is nested too deeply to read"
 
 
 def _json_record(item: Any) -> tuple[str, ...] | None:
@@ -292,26 +357,56 @@ def chunk_rows(chunk: Chunk) -> Iterator[ImportRow | Rejection]:
 
 
 def _csv_rows(chunk: CsvChunk) -> Iterator[ImportRow | Rejection]:
-    reader = csv.reader(io.StringIO(chunk.text, newline=""), delimiter=chunk.delimiter)
+    """Records in strict CSV (a closing quote must end its field), so a broken quote is an error
+    where it shows; a record that broke across lines is reported on the line where it started,
+    and reading starts again on the line after that, so the records it swallowed come back."""
     # Absent columns read the "" appended to every record (index -1); short records are padded.
     pick = itemgetter(*(index if index >= 0 else -1 for index in chunk.columns))
     width = max(chunk.columns) + 2
-    offset = chunk.first_line - 1
+    first, position = chunk.first_line, 0  # where the current reader starts: line, character
     while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            yield Rejection(f"line {offset + reader.line_num}", f"unreadable CSV ({error})")
-            continue
-        if not "".join(record).strip():
-            continue
-        if len(record) < width:
-            record.extend([""] * (width - len(record)))
-        else:
-            record.append("")
-        yield parse_row(*pick(record), where=f"line {offset + reader.line_num}")
+        text = chunk.text[position:] if position else chunk.text
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=chunk.delimiter, strict=True)
+        offset = first - 1
+        restart = None
+        while restart is None:
+            before = reader.line_num
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                opened, failed = offset + before + 1, offset + reader.line_num
+                if failed > opened:
+                    yield Rejection(
+                        f"line {opened}",
+                        f"a quoted field opened on line {opened} is not closed properly "
+                        f"({error} on line {failed}); the lines after it are read on their own",
+                    )
+                    restart = opened + 1
+                else:
+                    yield Rejection(f"line {failed}", f"unreadable CSV ({error})")
+                continue
+            if not "".join(record).strip():
+                continue
+            if len(record) < width:
+                record.extend([""] * (width - len(record)))
+            else:
+                record.append("")
+            yield parse_row(*pick(record), where=f"line {offset + reader.line_num}")
+        position += _line_start(text, restart - first)
+        first = restart
+
+
+def _line_start(text: str, lines: int) -> int:
+    """The offset in `text` where its line number `lines` (counting from 0) starts."""
+    position = 0
+    for _ in range(lines):
+        found = text.find("\n", position)
+        if found == -1:
+            return len(text)
+        position = found + 1
+    return position
 
 
 def _json_rows(chunk: JsonChunk) -> Iterator[ImportRow | Rejection]:
@@ -319,13 +414,21 @@ def _json_rows(chunk: JsonChunk) -> Iterator[ImportRow | Rejection]:
         where = f"record {number}"
         if values is None:
             yield Rejection(where, "not a JSON object")
+        elif isinstance(values, str):
+            yield Rejection(where, values)
         else:
             yield parse_row(*values, where=where)
 
 
 def _as_text(value: Any) -> str:
-    """JSON values as CSV would have them: absent is empty, numbers are their digits."""
-    return "" if value is None else value if isinstance(value, str) else str(value)
+    """JSON values as CSV would have them: absent is empty, numbers are their digits; no NULs."""
+    text = "" if value is None else value if isinstance(value, str) else str(value)
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
+def _unprotect(text: str) -> str:
+    """Drop the apostrophe a CSV export puts before a value that a spreadsheet would run."""
+    return text[1:] if text[:1] == "'" and text[1:2] in _FORMULA_START else text
 
 
 # Most archive links are plain http(s) URLs: accept those at a glance; anything else goes through
@@ -348,6 +451,8 @@ def parse_row(
     the other values only need trimming (a link with a space inside is refused anyway).
     This runs for every row of an import, so it is written for speed.
     """
+    if claim[:1] == "'":
+        claim = _unprotect(claim)
     claim = " ".join(claim.split())
     if not claim:
         return Rejection(where, "no claim text")
@@ -379,6 +484,8 @@ def parse_row(
         reviewed_at = _parse_when(raw_date)
         if reviewed_at is None:
             return Rejection(where, f"bad date {raw_date!r} (expected e.g. 2026-11-01)")
+    if reviewer[:1] == "'":
+        reviewer = _unprotect(reviewer)
     reviewer_name = " ".join(reviewer.split())[:_MAX_REVIEWER] or None
     identity = (
         claim,
@@ -415,52 +522,3 @@ def _parse_when(text: str) -> datetime | None:
 @lru_cache(maxsize=4096)
 def _isoformat(when: datetime) -> str:
     return when.isoformat()
-
-
-# --- preparing a chunk (in a worker process) -------------------------------------------------
-
-
-@dataclass(slots=True)
-class PreparedChunk:
-    """What preparing a chunk found; its good rows wait in the scratch file at `path`."""
-
-    path: str
-    records: int = 0
-    rows: int = 0
-    duplicates: int = 0  # repeated within the chunk (repeats across chunks are found on loading)
-    rejected: list[Rejection] = field(default_factory=list)
-
-
-def prepare_chunk(chunk: Chunk, path: str, imported_at: datetime) -> PreparedChunk:
-    """Check, deduplicate and normalise a chunk's records and write the good rows to `path`.
-
-    Rows without a date are dated `imported_at`. Runs in a worker process for large imports.
-    """
-    prepared = PreparedChunk(path)
-    rows: dict[str, ImportRow] = {}
-    for item in chunk_rows(chunk):
-        prepared.records += 1
-        if isinstance(item, Rejection):
-            prepared.rejected.append(item)
-        elif item.key in rows:
-            prepared.duplicates += 1
-        else:
-            rows[item.key] = item
-    prepared.rows = len(rows)
-    write_staged(
-        path,
-        (
-            StagedRow(
-                row.claim,
-                normalize_claim(row.claim),
-                row.rating,
-                row.source_url,
-                row.reviewer,
-                row.appearance_url,
-                sqlite_timestamp(row.reviewed_at or imported_at),
-                row.key,
-            )
-            for row in rows.values()
-        ),
-    )
-    return prepared

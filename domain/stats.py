@@ -1,7 +1,7 @@
 """Desk statistics for /stats: throughput, verdict mix, reviewers, speed, queue, agreement.
 
-Counted from verdict rows, so retracted verdicts do not count and settlements do. The chart is
-a PNG drawn with matplotlib's non-interactive backend (no display needed).
+Counted from standing verdicts only (`domain.verdicts.standing`), through the same tally as every
+other view. The chart is a PNG drawn with matplotlib's non-interactive backend (no display).
 """
 
 from __future__ import annotations
@@ -9,16 +9,12 @@ from __future__ import annotations
 import io
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
-
-from db import queries, record_queries
-from db.engine import transaction
-from db.models import utcnow
-from domain.verdicts import RATING_ORDER, ClaimStatus, Rating
+from domain.tally import ClaimState, Tally, tally
+from domain.verdicts import ClaimStatus, Rating, VerdictKind
 
 PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 
@@ -26,57 +22,54 @@ PERIODS = {"week": timedelta(days=7), "month": timedelta(days=30), "all": None}
 @dataclass(frozen=True, slots=True)
 class Stats:
     period: str
-    checked: int
-    by_rating: dict[Rating, int]
-    by_reviewer: dict[str, int]
-    median_hours: float | None
+    decided: Tally  # claims that became final in the period, by verdict
+    by_reviewer: dict[str, int]  # standing verdicts given in the period
+    median_time: timedelta | None
     queue: int
     disputed: int
     agreement: float | None  # share of multiply-reviewed claims whose reviewers agreed
     compared: int
 
 
-class StatsService:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+@dataclass(frozen=True, slots=True)
+class VerdictFact:
+    """A standing verdict with what statistics need of its claim."""
 
-    def stats(self, period: str) -> Stats:
-        if period not in PERIODS:
-            raise ValueError(period)
-        span = PERIODS[period]
-        since = utcnow() - span if span is not None else None
-        return transaction(self._engine, lambda s: _stats(s, period, since))
+    claim_id: int
+    reviewer: str  # the name the desk knows them by (unique among the facts)
+    rating: Rating
+    kind: VerdictKind
+    created_at: datetime
+    claim_status: ClaimStatus
+    submitted_at: datetime | None
 
 
-def _stats(session: Session, period: str, since: datetime | None) -> Stats:
-    facts = record_queries.verdict_facts(session=session, since=since)
-    standing = [f for f in facts if not f.retracted]
-    final_by_claim = {
-        f.claim_id: f for f in standing if ClaimStatus(f.claim_status).is_final
-    }  # newest standing verdict of each claim that is final
-    by_rating = Counter(Rating(f.rating) for f in final_by_claim.values())
-    ids = {f.reviewer_id for f in standing if f.reviewer_id is not None}
-    names = queries.reviewer_names(session=session, ids=ids)
-    by_reviewer = Counter(names.get(f.reviewer_id or 0, "?") for f in standing)
-    hours = [
-        (f.created_at - f.submitted_at).total_seconds() / 3600
-        for f in final_by_claim.values()
-        if f.submitted_at is not None
+def compute_stats(
+    period: str,
+    facts: Iterable[VerdictFact],
+    opinions: Iterable[tuple[int, int, Rating]],
+    statuses: Mapping[ClaimStatus, int],
+) -> Stats:
+    """`facts`: the standing verdicts given in the period, oldest first; `opinions`: (claim,
+    reviewer, rating) of the reviews given in the period and not retracted, settled ones
+    included; `statuses`: every desk claim by status now (the queue ignores the period)."""
+    facts = list(facts)
+    newest = {f.claim_id: f for f in facts}  # the claim's newest standing verdict
+    final = [f for f in newest.values() if f.claim_status.is_final]
+    said: dict[int, dict[int, Rating]] = defaultdict(dict)
+    for claim_id, reviewer_id, rating in opinions:
+        said[claim_id][reviewer_id] = rating  # each reviewer's newest opinion
+    compared = [set(by.values()) for by in said.values() if len(by) >= 2]
+    seconds = [
+        (f.created_at - f.submitted_at).total_seconds() for f in final if f.submitted_at is not None
     ]
-    reviews: dict[int, dict[int | None, str]] = defaultdict(dict)
-    for f in standing:
-        if f.kind == "review":
-            reviews[f.claim_id][f.reviewer_id] = f.rating
-    compared = [set(r.values()) for r in reviews.values() if len(r) >= 2]
-    counts = record_queries.status_counts(session=session)
     return Stats(
         period=period,
-        checked=len(final_by_claim),
-        by_rating={r: by_rating[r] for r in RATING_ORDER if by_rating[r]},
-        by_reviewer=dict(by_reviewer.most_common()),
-        median_hours=statistics.median(hours) if hours else None,
-        queue=counts.get(ClaimStatus.PENDING, 0),
-        disputed=counts.get(ClaimStatus.DISPUTED, 0),
+        decided=tally(ClaimState(f.claim_status, f.rating) for f in final),
+        by_reviewer=dict(Counter(f.reviewer for f in facts).most_common()),
+        median_time=timedelta(seconds=statistics.median(seconds)) if seconds else None,
+        queue=statuses.get(ClaimStatus.PENDING, 0),
+        disputed=statuses.get(ClaimStatus.DISPUTED, 0),
         agreement=sum(len(s) == 1 for s in compared) / len(compared) if compared else None,
         compared=len(compared),
     )
@@ -84,7 +77,7 @@ def _stats(session: Session, period: str, since: datetime | None) -> Stats:
 
 def chart_png(stats: Stats) -> bytes | None:
     """Verdicts and reviewers as two bar charts; None when there is nothing to draw."""
-    if not stats.by_rating and not stats.by_reviewer:
+    if not stats.decided.by_rating and not stats.by_reviewer:
         return None
     import matplotlib
 
@@ -92,8 +85,8 @@ def chart_png(stats: Stats) -> bytes | None:
     from matplotlib import pyplot as plt
 
     figure, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
-    labels = [r.label for r in stats.by_rating]
-    left.bar(labels, list(stats.by_rating.values()), color="#4a7ab7")
+    labels = [r.label for r in stats.decided.by_rating]
+    left.bar(labels, list(stats.decided.by_rating.values()), color="#4a7ab7")
     left.set_title("Claims by verdict")
     left.tick_params(axis="x", labelrotation=30)
     right.barh(list(stats.by_reviewer), list(stats.by_reviewer.values()), color="#7ab74a")

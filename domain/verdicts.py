@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -80,25 +81,55 @@ def status_after(rating: Rating) -> ClaimStatus:
     return ClaimStatus.NOT_A_CLAIM if rating is Rating.NOT_A_CLAIM else ClaimStatus.CHECKED
 
 
-def decide_status(
-    acts: Sequence[tuple[int | None, Rating, VerdictKind]], required: int
-) -> ClaimStatus:
-    """Where a claim stands given its standing verdicts (oldest first, retractions taken out).
+@dataclass(frozen=True, slots=True)
+class Act:
+    """A verdict row as the rules see it: who did what to the claim, in the order it happened."""
 
-    A settlement (or an imported verdict) is final whatever came before. With one review
-    required the newest review stands, as a changed verdict always did; with more, each
-    reviewer's newest review counts once, and the claim is final when `required` reviewers
-    agree and disputed when they do not.
+    id: int
+    reviewer_id: int | None
+    rating: Rating
+    kind: VerdictKind
+    retracts_id: int | None = None
+
+
+def standing(acts: Sequence[Act], required: int) -> list[Act]:
+    """The verdicts that count for a claim now, oldest first; everything else is history.
+
+    Retractions and the verdicts they take back never count. A settlement or an imported verdict
+    decides the claim alone (the newest one). Otherwise, with one review required the newest
+    review stands and supersedes the earlier ones; with more, each reviewer's newest review
+    stands. This is the one definition of "a verdict" used by every count, list and export.
     """
-    settled = [rating for _, rating, kind in acts if kind is not VerdictKind.REVIEW]
-    if settled:
-        return status_after(settled[-1])
-    if not acts:
-        return ClaimStatus.PENDING
+    retracted = {act.retracts_id for act in acts if act.retracts_id is not None}
+    live = [a for a in acts if a.kind is not VerdictKind.RETRACTION and a.id not in retracted]
+    deciding = [a for a in live if a.kind in (VerdictKind.SETTLEMENT, VerdictKind.IMPORT)]
+    if deciding:
+        return deciding[-1:]
+    reviews = [a for a in live if a.kind is VerdictKind.REVIEW]
     if required <= 1:
-        return status_after(acts[-1][1])
-    newest = {reviewer: rating for reviewer, rating, _ in acts}
-    if len(newest) < required:
+        return reviews[-1:]
+    newest = {act.reviewer_id: act for act in reviews}
+    return sorted(newest.values(), key=lambda act: act.id)
+
+
+def decide_status(acts: Sequence[Act], required: int) -> ClaimStatus:
+    """Where a claim stands given all its verdict rows (oldest first).
+
+    Final when a settlement or import decided it, or when `required` reviewers agree (the newest
+    review, with one required); disputed when enough reviewers disagree; pending otherwise.
+    """
+    counted = standing(acts, required)
+    if not counted:
         return ClaimStatus.PENDING
-    ratings = set(newest.values())
+    if counted[-1].kind is not VerdictKind.REVIEW or required <= 1:
+        return status_after(counted[-1].rating)
+    if len(counted) < required:
+        return ClaimStatus.PENDING
+    ratings = {act.rating for act in counted}
     return status_after(ratings.pop()) if len(ratings) == 1 else ClaimStatus.DISPUTED
+
+
+def final_verdict(acts: Sequence[Act], required: int) -> Act | None:
+    """The verdict a final claim is known by (its newest standing one); None while not final."""
+    counted = standing(acts, required)
+    return counted[-1] if counted and decide_status(acts, required).is_final else None

@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from telegram.ext import Application
 
-    from domain.import_workers import ChunkPreparation
-    from domain.imports import ImportSummary
+    from db.uow import Database
+    from domain.archived import ArchivedVerdict
     from factdesk.config import Settings
-    from services.archive import ArchivedVerdict, ClaimArchive
+    from services.archive import ClaimArchive
+    from services.import_workers import ChunkPreparation
+    from services.imports import ImportSummary
 
 app = typer.Typer(
     help="Factdesk: a Telegram bot for fact-check review teams.", no_args_is_help=True
@@ -31,7 +33,6 @@ app.add_typer(db_app, name="db")
 index_app = typer.Typer(help="The search index of archived claims.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 logger = logging.getLogger("factdesk")
-WEBHOOK_PATH = "telegram"
 
 
 def _settings() -> Settings:
@@ -48,10 +49,20 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+_TOKEN_REJECTED = (
+    "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): the bot was deleted or the token "
+    "revoked; copy the current token from @BotFather"
+)
+
+
 @app.command()
 def run() -> None:
     """Start the bot (long polling), after bringing the database schema up to date."""
-    from bot.app import ALLOWED_UPDATES, build_application
+    import asyncio
+
+    from telegram.error import InvalidToken
+
+    from bot.app import build_application
     from db.migrate import upgrade
     from factdesk.config import ConfigError
     from factdesk.logs import setup_logging
@@ -61,28 +72,71 @@ def run() -> None:
         token = settings.require_token()
     except ConfigError as error:
         _fail(str(error))
-    secrets = [token, *(s.get_secret_value() for s in [settings.factdesk_webhook_secret] if s)]
-    setup_logging(settings.factdesk_log_level, secrets)
+    setup_logging(settings.factdesk_log_level, _secrets_of(settings, token))
+    if not asyncio.run(_token_accepted(settings, token)):
+        _fail(_TOKEN_REJECTED)
     upgrade(settings.database_url)
     application = build_application(settings)
     logger.info("Factdesk is starting (admins: %s)", len(settings.factdesk_admins))
-    if settings.factdesk_webhook_url:
-        secret = settings.factdesk_webhook_secret
-        application.run_webhook(
-            listen=settings.factdesk_webhook_listen,
-            port=settings.factdesk_webhook_port,
-            url_path=WEBHOOK_PATH,
-            webhook_url=f"{settings.factdesk_webhook_url.rstrip('/')}/{WEBHOOK_PATH}",
-            secret_token=secret.get_secret_value() if secret else None,
-            allowed_updates=ALLOWED_UPDATES,
-        )
-    else:
-        application.run_polling(
-            allowed_updates=ALLOWED_UPDATES,
-            drop_pending_updates=False,
-            timeout=settings.factdesk_poll_timeout,
-        )
+    try:
+        _serve(application, settings)
+    except InvalidToken:
+        _fail(_TOKEN_REJECTED)
     logger.info("Factdesk stopped")
+
+
+def _secrets_of(settings: Settings, token: str) -> list[str]:
+    """What the logs must never show: the token, the webhook secret, the database password
+    (when it is long enough that scrubbing it cannot mangle ordinary words)."""
+    from sqlalchemy.engine import make_url
+
+    found = [token]
+    if settings.factdesk_webhook_secret is not None:
+        found.append(settings.factdesk_webhook_secret.get_secret_value())
+    password = make_url(settings.database_url).password
+    if password is not None and len(str(password)) >= 8:
+        found.append(str(password))
+    return found
+
+
+async def _token_accepted(settings: Settings, token: str) -> bool:
+    """Ask Telegram (getMe) whether it knows the token, before anything else starts.
+
+    PTB would find out too, but only after logging a traceback of the rejection. Any other
+    failure (Telegram unreachable for a moment) is left to PTB's own start-up and retries.
+    """
+    from telegram import Bot
+    from telegram.error import InvalidToken, TelegramError
+
+    bot = Bot(token, base_url=settings.telegram_api_url, base_file_url=settings.file_url)
+    try:
+        async with bot:
+            return True
+    except InvalidToken:
+        return False
+    except TelegramError as error:
+        logger.warning("could not check the token with Telegram yet (%s)", error)
+        return True
+
+
+def _serve(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Long polling, or the webhook server (with /healthz) when FACTDESK_WEBHOOK_URL is set."""
+    import asyncio
+
+    from bot.app import ALLOWED_UPDATES
+    from bot.polling import serve_polling
+    from bot.webhook import run_webhook
+
+    if settings.factdesk_webhook_url:
+        run_webhook(application, settings)
+    else:
+        asyncio.run(
+            serve_polling(
+                application,
+                poll_timeout=settings.factdesk_poll_timeout,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        )
 
 
 @db_app.command("upgrade")
@@ -93,6 +147,43 @@ def db_upgrade() -> None:
     settings = _settings()
     upgrade(settings.database_url)
     typer.echo("database schema is up to date")
+
+
+@db_app.command("backup")
+def db_backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the backup")],
+) -> None:
+    """Back the database up to FILE (SQLite: online backup; PostgreSQL: pg_dump)."""
+    from db.backup import BackupError, backup
+
+    settings = _settings()
+    try:
+        result = backup(settings.database_url, file)
+    except BackupError as error:
+        _fail(str(error))
+    typer.echo(f"backed up the database to {result.path} ({result.bytes:,} bytes)")
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Annotated[Path, typer.Argument(help="A backup made by `factdesk db backup`")],
+    yes: Annotated[bool, typer.Option("--yes", help="Replace the database without asking")] = False,
+) -> None:
+    """Replace the database's content with the backup in FILE (stop the bot first)."""
+    from db.backup import BackupError, restore
+
+    settings = _settings()
+    if not yes:
+        if not sys.stdin.isatty():
+            _fail("restore replaces everything in the database: pass --yes to confirm")
+        typer.confirm(
+            "This replaces everything in the database with the backup. Continue?", abort=True
+        )
+    try:
+        restore(settings.database_url, file)
+    except BackupError as error:
+        _fail(str(error))
+    typer.echo(f"restored the database from {file}")
 
 
 @app.command()
@@ -106,10 +197,19 @@ def export(
     article: Annotated[int | None, typer.Option(help="Only this article's claims")] = None,
     reviewer: Annotated[str | None, typer.Option(help="Name, @username or Telegram id")] = None,
     verdict: Annotated[str | None, typer.Option(help="Verdict(s), comma-separated")] = None,
+    include_history: Annotated[
+        bool,
+        typer.Option(
+            "--include-history", help="Also retractions, retracted and superseded verdicts"
+        ),
+    ] = False,
 ) -> None:
     """Export recorded verdicts (to stdout unless -o is given)."""
     from db.engine import make_engine
-    from domain.reports import ExportRequestError, Organization, ReportService, build_request
+    from db.migrate import upgrade
+    from db.uow import Database
+    from domain.reports import ExportRequestError, Organization, build_request
+    from services.reports import ReportService
 
     settings = _settings()
     try:
@@ -120,12 +220,14 @@ def export(
             article=None if article is None else str(article),
             reviewer=reviewer,
             verdict=verdict,
+            include_history=include_history,
         )
     except ExportRequestError as error:
         _fail(str(error))
     org = Organization(settings.factdesk_org_name, settings.factdesk_org_url)
+    upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
-    reports = ReportService(engine, org)
+    reports = ReportService(Database(engine), org)
     try:
         if output is None:
             reports.export(request, sys.stdout)
@@ -153,7 +255,7 @@ def import_archive(
     if embed not in ("auto", "now", "later"):
         _fail(f"--embed must be auto, now or later, not {embed!r}")
     from domain.import_files import ImportFileError, read_import_file
-    from domain.import_workers import ChunkPreparation
+    from services.import_workers import ChunkPreparation
 
     try:
         source = read_import_file(file)
@@ -177,12 +279,10 @@ def import_archive(
 
 def _index_import(embed: str) -> None:
     """Bring the claim index up to date with the import: words always, meaning by ``embed``."""
-    from db.engine import make_engine
-
     settings = _settings()
-    engine = make_engine(settings.database_url)
+    db = _database(settings)
     try:
-        archive = _open_archive(settings, engine, embed=False)
+        archive = _open_archive(settings, db, embed=False)
         try:
             pending = archive.pending_embeddings()
             now = embed == "now" or (
@@ -199,7 +299,7 @@ def _index_import(embed: str) -> None:
         finally:
             archive.close()
     finally:
-        engine.dispose()
+        db.dispose()
 
 
 def _load_with_progress(name: str, prepared: ChunkPreparation) -> ImportSummary:
@@ -210,12 +310,13 @@ def _load_with_progress(name: str, prepared: ChunkPreparation) -> ImportSummary:
 
     from db.engine import make_engine
     from db.migrate import upgrade
-    from domain.imports import ImportService
+    from db.uow import Database
+    from services.imports import ImportService
 
     settings = _settings()
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
-    service = ImportService(engine)
+    service = ImportService(Database(engine))
     columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     console = Console(stderr=True)
     source = prepared.source
@@ -252,27 +353,35 @@ def search(
     limit: Annotated[int, typer.Option(min=1, help="Candidates per text")] = 5,
 ) -> None:
     """Look texts up in the archive of checked claims, best match first."""
-    from db.engine import make_engine
-
     settings = _settings()
     # Lines from stdin are answered as they arrive, so another program can keep one process open
     # and ask one question at a time.
     queries = iter(texts) if texts else (line.strip() for line in sys.stdin)
-    engine = make_engine(settings.database_url)
+    db = _database(settings)
     try:
-        archive = _open_archive(settings, engine)
+        archive = _open_archive(settings, db)
         try:
             for query in queries:
                 if query:
-                    _print_matches(query, archive.search(query, limit=limit), as_json=as_json)
+                    _print_matches(query, archive.search(None, query, limit=limit), as_json=as_json)
                     sys.stdout.flush()
         finally:
             archive.close()
     finally:
-        engine.dispose()
+        db.dispose()
 
 
-def _open_archive(settings: Settings, engine: Engine, *, embed: bool = True) -> ClaimArchive:
+def _database(settings: Settings) -> Database:
+    """The database, its schema brought up to date first (as every command does)."""
+    from db.engine import make_engine
+    from db.migrate import upgrade
+    from db.uow import Database
+
+    upgrade(settings.database_url)
+    return Database(make_engine(settings.database_url))
+
+
+def _open_archive(settings: Settings, db: Database, *, embed: bool = True) -> ClaimArchive:
     """The claim archive with its index opened (or rebuilt, with a progress bar on a terminal)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -290,7 +399,7 @@ def _open_archive(settings: Settings, engine: Engine, *, embed: bool = True) -> 
             progress.update(task, completed=done, total=total)
 
         return ClaimArchive.open(
-            engine,
+            db,
             index_dir=settings.index_dir,
             similar_threshold=settings.factdesk_similar_threshold,
             poll_seconds=settings.factdesk_index_poll_ms / 1000,
@@ -322,12 +431,10 @@ def index_fill(
     """Embed the archived claims still matched by words only (after a large import)."""
     import time
 
-    from db.engine import make_engine
-
     settings = _settings()
-    engine = make_engine(settings.database_url)
+    db = _database(settings)
     try:
-        archive = _open_archive(settings, engine, embed=False)
+        archive = _open_archive(settings, db, embed=False)
         try:
             start = time.perf_counter()
             done = _fill_embeddings(archive, limit=limit)
@@ -340,7 +447,7 @@ def index_fill(
         finally:
             archive.close()
     finally:
-        engine.dispose()
+        db.dispose()
 
 
 def _print_matches(query: str, found: list[ArchivedVerdict], *, as_json: bool) -> None:
@@ -369,7 +476,11 @@ def _print_matches(query: str, found: list[ArchivedVerdict], *, as_json: bool) -
 
 
 def main() -> None:
-    """The console script: a database that cannot be reached is one line, not a traceback.
+    """The console script: a database problem or a crash is reported without leaking secrets.
+
+    A database that cannot be reached is one line and exit code 3 (try again later); one that
+    refuses the login, or that does not exist, is one line and exit code 2 (fix DATABASE_URL).
+    Any other error prints its traceback with the token scrubbed, exit code 1.
 
     Each command closes what it opened (database connections, scratch files), so the exit can
     skip the garbage collection passes over every object SQLAlchemy, Alembic and pydantic loaded:
@@ -378,12 +489,42 @@ def main() -> None:
     try:
         app()
     except Exception as error:
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DBAPIError
 
-        if not isinstance(error, OperationalError):
-            raise
-        reason = str(error.orig or error).strip().splitlines()[0]
-        typer.echo(f"factdesk: the database cannot be reached ({reason}); try again", err=True)
-        raise SystemExit(3) from None
+        if isinstance(error, DBAPIError):
+            message, code = describe_database_error(error)
+            typer.echo(f"factdesk: {message}", err=True)
+            raise SystemExit(code) from None
+        import traceback
+
+        from factdesk.logs import scrub
+
+        typer.echo(scrub(traceback.format_exc()), err=True)
+        raise SystemExit(1) from None
     finally:
         gc.freeze()
+
+
+_LOGIN_REFUSED = (
+    "password authentication failed",
+    "authentication failed",
+    "no password supplied",
+    "role ",
+    "permission denied",
+    "no pg_hba.conf entry",
+)
+
+
+def describe_database_error(error: Exception) -> tuple[str, int]:
+    """One line for the operator and the exit code: 2 for a setting to fix, 3 to try again."""
+    orig = getattr(error, "orig", None) or error
+    reason = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    reason = reason.removeprefix("connection failed: ")
+    text = str(orig).lower()
+    if any(marker in text for marker in _LOGIN_REFUSED):
+        return f"the database refused the login ({reason}); check DATABASE_URL", 2
+    if "database" in text and "does not exist" in text:
+        return f"the database does not exist ({reason}); create it or fix DATABASE_URL", 2
+    if "unable to open database file" in text:
+        return f"the SQLite database file cannot be opened ({reason}); check DATABASE_URL", 2
+    return f"the database cannot be reached ({reason}); try again", 3

@@ -6,10 +6,11 @@ Settings come from the environment or a `.env` file in the working directory. Th
 
 from __future__ import annotations
 
+import re
 from datetime import time as dt_time
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -17,6 +18,24 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from domain.matching import DEFAULT_SAME_THRESHOLD, DEFAULT_SIMILAR_THRESHOLD
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
+
+#: BotFather's tokens: the bot's numeric id, a colon, then 35 letters, digits, - or _.
+TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
+
+
+def _web_url(value: str, *, https_only: bool = False) -> str:
+    """The URL without a trailing slash, or a ValueError saying in a few words what is wrong."""
+    schemes = ("https",) if https_only else ("http", "https")
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise ValueError("is not a valid URL") from None
+    if parts.scheme.lower() not in schemes:
+        raise ValueError(f"must start with {' or '.join(s + '://' for s in schemes)}")
+    if not parts.hostname or any(ch.isspace() for ch in value) or port == 0:
+        raise ValueError("has no valid host name")
+    return value.rstrip("/")
 
 
 class Settings(BaseSettings):
@@ -52,6 +71,11 @@ class Settings(BaseSettings):
     )
     factdesk_fetch_timeout: float = Field(default=15.0, gt=0)
     factdesk_log_level: str = Field(default="INFO")
+    factdesk_rate_limit: bool = Field(
+        default=True,
+        description="Keep to Telegram's flood limits (PTB's AIORateLimiter); off only for a "
+        "self-hosted Bot API server without limits, or to benchmark the bot itself.",
+    )
     factdesk_poll_timeout: int = Field(
         default=10, ge=0, le=50, description="Long-poll timeout (s); also the longest stop wait."
     )
@@ -60,11 +84,26 @@ class Settings(BaseSettings):
         description="Public HTTPS base URL for webhook mode (several replicas behind a proxy); "
         "unset: long polling.",
     )
-    factdesk_webhook_listen: str = Field(default="0.0.0.0")
+    factdesk_webhook_listen: str = Field(
+        default="127.0.0.1",
+        description="Address the webhook server listens on; a reverse proxy sits in front.",
+    )
     factdesk_webhook_port: int = Field(default=8080, ge=1, le=65535)
     factdesk_webhook_secret: SecretStr | None = Field(
-        default=None, description="Secret Telegram sends with every webhook request."
+        default=None,
+        description="Secret Telegram sends with every webhook request; generated when unset.",
     )
+
+    @field_validator("factdesk_webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram accepts 1-256 characters of A-Z, a-z, 0-9, _ and -."""
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of letters, digits, _ and -")
+        return value
+
     factdesk_org_name: str = Field(
         default="Factdesk", description="The desk's name: author of its ClaimReview exports."
     )
@@ -92,7 +131,10 @@ class Settings(BaseSettings):
         "(factdesk.db -> factdesk.index/), or ./factdesk-index for a server database.",
     )
     factdesk_index_poll_ms: int = Field(
-        default=500, ge=0, description="How often a lookup polls the verdict log for changes."
+        default=0,
+        ge=0,
+        description="A lookup polls the verdict log for changes at most this often (0: before "
+        "every lookup, about a millisecond, so a verdict committed before it is always seen).",
     )
     factdesk_embed_now_limit: int = Field(
         default=50_000,
@@ -126,12 +168,50 @@ class Settings(BaseSettings):
             return frozenset(ids)
         return value
 
-    @field_validator("telegram_api_url")
+    @field_validator("telegram_api_url", "factdesk_org_url")
     @classmethod
     def _check_api_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value.rstrip("/")
+        return _web_url(value)
+
+    @field_validator("telegram_file_url")
+    @classmethod
+    def _check_file_url(cls, value: str | None) -> str | None:
+        return _web_url(value) if value else None
+
+    @field_validator("factdesk_webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str | None) -> str | None:
+        """Telegram delivers webhooks over HTTPS only."""
+        return _web_url(value, https_only=True) if value else None
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        """Parsed and its dialect looked up now, so a typo is a line here, not a traceback later."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "is not a database URL (e.g. sqlite:///factdesk.db or "
+                "postgresql+psycopg://user:pass@host/db)"
+            ) from None
+        kinds = "use sqlite:///FILE or postgresql+psycopg://user:pass@host/db"
+        if url.get_backend_name() not in {"sqlite", "postgresql"}:
+            raise ValueError(f"names a database kind Factdesk does not support ({kinds})")
+        try:
+            url.get_dialect().import_dbapi()
+        except NoSuchModuleError:
+            raise ValueError(
+                f"names an unknown database driver {url.drivername!r} ({kinds})"
+            ) from None
+        except ImportError as error:
+            raise ValueError(
+                f"needs a database driver that is not installed ({error.name}; {kinds})"
+            ) from None
+        return value
 
     @property
     def file_url(self) -> str:
@@ -142,13 +222,20 @@ class Settings(BaseSettings):
         return f"{head}/file/bot{tail}" if sep else f"{self.telegram_api_url}/file/bot"
 
     def require_token(self) -> str:
-        """The token's value, for the one place that hands it to PTB."""
+        """The token's value, for the one place that hands it to PTB; its shape checked first, so
+        a mistyped token is a line here rather than a rejected request."""
         if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value():
             raise ConfigError(
                 "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put it in the "
                 "environment or in a .env file"
             )
-        return self.telegram_bot_token.get_secret_value()
+        token = self.telegram_bot_token.get_secret_value().strip()
+        if not TOKEN_SHAPE.match(token):
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then at "
+                "least 30 letters, digits, - or _): copy it again from @BotFather"
+            )
+        return token
 
 
 def default_index_dir(database_url: str) -> Path | None:
@@ -185,8 +272,3 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as error:
         raise ConfigError(describe_validation_error(error)) from None
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return load_settings()

@@ -11,6 +11,7 @@ os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 os.environ.setdefault("no_proxy", "127.0.0.1,localhost")
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,13 +21,14 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
-from telegram.ext import Application
 
-from bot.app import build_application
-from bot.services import Services
+from bot.app import ALLOWED_UPDATES, build_application, services_of
+from bot.context import FactdeskApp
+from bot.polling import ConfirmingPoller
 from db.engine import make_engine
 from db.migrate import upgrade
 from factdesk.config import Settings
+from services.registry import Services
 from tests.support.botapi import TOKEN, FakeBotApi, SentMessage, parse_html
 
 PG_ADMIN_URL = os.environ.get(
@@ -114,8 +116,8 @@ class BotHarness:
 
     server: FakeBotApi
     settings: Settings
-    application: Application  # type: ignore[type-arg]
-    started: list[Application] = field(default_factory=list)  # type: ignore[type-arg]
+    application: FactdeskApp
+    started: list[FactdeskApp] = field(default_factory=list)
 
     async def restart(self) -> None:
         """Stop the bot and start a new process-equivalent on the same database."""
@@ -161,23 +163,34 @@ class BotHarness:
         return self.server.press_button(user_id, current, self.button(message, label))
 
 
-async def _start(application: Application) -> None:  # type: ignore[type-arg]
+_POLLING: dict[int, tuple[asyncio.Task[None], asyncio.Event]] = {}
+
+
+async def _start(application: FactdeskApp) -> None:
+    """Start the bot as `factdesk run` does: the confirming long poll of `bot.polling`."""
     await application.initialize()
     if application.post_init:
         await application.post_init(application)
     await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0, timeout=1)
+    stop = asyncio.Event()
+    poller = ConfirmingPoller(application, timeout=1, allowed_updates=ALLOWED_UPDATES)
+    _POLLING[id(application)] = (asyncio.create_task(poller.run(stop)), stop)
 
 
-async def _stop(application: Application) -> None:  # type: ignore[type-arg]
-    assert application.updater is not None
-    if application.updater.running:
-        await application.updater.stop()
+async def stop_polling(application: FactdeskApp) -> None:
+    """Stop fetching updates (the handlers in hand finish), as a process does on SIGTERM."""
+    task, stop = _POLLING.pop(id(application), (None, None))
+    if task is not None and stop is not None:
+        stop.set()
+        await task
+
+
+async def _stop(application: FactdeskApp) -> None:
+    await stop_polling(application)
     if application.running:
         await application.stop()
     await application.shutdown()
-    application.bot_data["services"].engine.dispose()
+    services_of(application).close()
 
 
 def make_settings(server: FakeBotApi, database_url: str, **overrides: Any) -> Settings:

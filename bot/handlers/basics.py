@@ -1,34 +1,33 @@
-"""/start, /help, unknown commands and the error handler."""
+"""/help, unknown commands and the error handler."""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.handlers.common import member_or_refuse, reply
+from bot.context import BotContext
+from bot.handlers.common import reply, run
 
 logger = logging.getLogger(__name__)
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await member_or_refuse(update, context) is not None:
-        await reply(update, texts.WELCOME)
+async def help_command(update: Update, context: BotContext) -> None:
+    await reply(update, texts.HELP)
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await member_or_refuse(update, context) is not None:
-        await reply(update, texts.HELP)
+async def unknown_command(update: Update, context: BotContext) -> None:
+    await reply(update, texts.UNKNOWN_COMMAND)
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if await member_or_refuse(update, context) is not None:
-        await reply(update, texts.UNKNOWN_COMMAND)
+async def prune_updates(context: BotContext) -> None:
+    """JobQueue callback: forget handled update ids older than a day."""
+    pruned = await run(context.services.updates.prune)
+    logger.debug("pruned %s handled update ids", pruned)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Log the failure with its update id and tell the reviewer that nothing was lost."""
     update_id = update.update_id if isinstance(update, Update) else None
     logger.error("update %s failed", update_id, exc_info=context.error)

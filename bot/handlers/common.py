@@ -1,4 +1,4 @@
-"""What every handler needs: who is asking, and running blocking service calls off the loop."""
+"""What handlers share: running blocking service calls off the loop, replying, editing."""
 
 from __future__ import annotations
 
@@ -10,19 +10,27 @@ from typing import Any, TypeVar
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bot import callbacks, team_texts, texts
-from bot.services import services
+from bot.context import BotContext
 from domain.access import Member, Person
+from services.updates import AlreadyHandled
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
 async def run(func: Callable[..., T], *args: Any) -> T:
-    """Services are synchronous (SQLAlchemy sessions); keep the event loop free while they work."""
-    return await asyncio.to_thread(func, *args)
+    """Services are synchronous (SQLAlchemy sessions); keep the event loop free while they work.
+
+    A redelivered update stops at its first write, silently: its effect and replies happened.
+    """
+    try:
+        return await asyncio.to_thread(func, *args)
+    except AlreadyHandled as handled:
+        logger.info("update %s was handled before; this delivery changes nothing", handled)
+        raise ApplicationHandlerStop from None
 
 
 def person(update: Update) -> Person | None:
@@ -32,18 +40,36 @@ def person(update: Update) -> Person | None:
     return Person(telegram_id=user.id, name=user.full_name, username=user.username)
 
 
-async def member_or_refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Member | None:
-    """The sender's membership; strangers get a polite refusal and nothing of theirs is stored."""
-    who = person(update)
-    member = await run(services(context).access.member, who) if who else None
-    if member is not None:
+async def admin_or_refuse(update: Update, context: BotContext) -> Member | None:
+    """The sender if an admin; members who are not get told so."""
+    member = context.the_member
+    if member.is_admin:
         return member
-    logger.info("refused update %s from a non-member", update.update_id)
+    logger.warning(
+        "update %s: reviewer %s refused an admin action", update.update_id, member.reviewer_id
+    )
     if update.callback_query is not None:
-        await update.callback_query.answer(texts.NOT_A_MEMBER_SHORT, show_alert=True)
+        await update.callback_query.answer(team_texts.ADMINS_ONLY_SHORT, show_alert=True)
     elif update.effective_message is not None:
-        await update.effective_message.reply_text(texts.NOT_A_MEMBER)
+        await update.effective_message.reply_text(team_texts.ADMINS_ONLY)
     return None
+
+
+async def pressed_button(update: Update) -> callbacks.Callback | None:
+    """What the button says; forged or outdated data is answered here."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        return callbacks.decode(query.data)
+    except callbacks.BadCallback:
+        logger.warning("update %s: unknown callback data %r", update.update_id, query.data)
+        await query.answer(texts.BAD_CALLBACK, show_alert=True)
+        return None
+
+
+def button_message_id(update: Update) -> int | None:
+    query = update.callback_query
+    return query.message.message_id if query and query.message else None
 
 
 async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message:
@@ -61,7 +87,7 @@ async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None =
 
 
 async def edit(
-    context: ContextTypes.DEFAULT_TYPE,
+    context: BotContext,
     chat_id: int,
     message_id: int | None,
     text: str,
@@ -89,38 +115,6 @@ def chat_id_of(update: Update) -> int:
     chat = update.effective_chat
     assert chat is not None
     return chat.id
-
-
-async def admin_or_refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Member | None:
-    """The sender if an admin; members who are not get told so, strangers the usual refusal."""
-    member = await member_or_refuse(update, context)
-    if member is None or member.is_admin:
-        return member
-    logger.warning(
-        "update %s: reviewer %s refused an admin action", update.update_id, member.reviewer_id
-    )
-    if update.callback_query is not None:
-        await update.callback_query.answer(team_texts.ADMINS_ONLY_SHORT, show_alert=True)
-    elif update.effective_message is not None:
-        await update.effective_message.reply_text(team_texts.ADMINS_ONLY)
-    return None
-
-
-async def pressed_button(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, *, admin: bool = False
-) -> tuple[Member, callbacks.Callback] | None:
-    """Who pressed and what the button says; refusals and forged data are answered here."""
-    query = update.callback_query
-    assert query is not None
-    member = await (admin_or_refuse if admin else member_or_refuse)(update, context)
-    if member is None:
-        return None
-    try:
-        return member, callbacks.decode(query.data)
-    except callbacks.BadCallback:
-        logger.warning("update %s: unknown callback data %r", update.update_id, query.data)
-        await query.answer(texts.BAD_CALLBACK, show_alert=True)
-        return None
 
 
 def in_private(update: Update) -> bool:

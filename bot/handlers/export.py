@@ -7,20 +7,17 @@ from pathlib import Path
 
 from telegram import Update
 from telegram.constants import ChatAction
-from telegram.ext import ContextTypes
 
 from bot import texts
-from bot.handlers.common import chat_id_of, member_or_refuse, reply, run
-from bot.services import services
+from bot.context import BotContext
+from bot.handlers.common import chat_id_of, reply, run
 from domain.reports import ExportRequestError, PreparedExport, parse_export_words
 
 
-async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def export(update: Update, context: BotContext) -> None:
     """`/export html since 2026-11-01`: write the export, then send it (zipped or split if big)."""
     message = update.effective_message
     assert message is not None
-    if await member_or_refuse(update, context) is None:
-        return
     try:
         request = parse_export_words(list(context.args or []))
     except ExportRequestError as error:
@@ -29,7 +26,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # "sending a file…" at the top of the chat while a big export is written and uploaded
     await context.bot.send_chat_action(chat_id_of(update), ChatAction.UPLOAD_DOCUMENT)
     with tempfile.TemporaryDirectory(prefix="factdesk-export-") as directory:
-        prepared = await run(services(context).reports.export_for_upload, request, Path(directory))
+        prepared = await run(context.services.reports.export_for_upload, request, Path(directory))
         await _send(update, prepared, request.describe())
 
 

@@ -5,19 +5,23 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
-from bot import team_texts
-from bot.handlers import basics, queues, walk
+from bot import team_texts, texts
+from bot.context import BotContext
+from bot.handlers import queues, walk
 from bot.handlers.common import admin_or_refuse, person, reply, run
-from bot.services import services
+from domain.ids import parse_id
 from domain.team import InviteRefused, NotAllowed
 
 logger = logging.getLogger(__name__)
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/start, or a deep link: `start=next` (from a group's button) or an invite code."""
+async def start(update: Update, context: BotContext) -> None:
+    """/start, or a deep link: `start=next` (from a group's button) or an invite code.
+
+    The gate lets a stranger through only with an invite code, so `context.member` is None here
+    only for someone joining.
+    """
     payload = (context.args or [""])[0]
     if payload == "next":
         await queues.next_claim(update, context)
@@ -27,9 +31,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     who = person(update)
     if not payload or who is None:
-        await basics.start(update, context)
+        await reply(update, texts.WELCOME)
         return
-    result = await run(services(context).team.redeem, who, payload)
+    result = await run(context.services.team.redeem, who, payload)
     if isinstance(result, InviteRefused):
         logger.info("update %s: invite code refused (%s)", update.update_id, result.reason)
         await reply(update, result.reason)
@@ -37,20 +41,21 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, team_texts.joined(result.name, result.already_member))
 
 
-async def invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def invite(update: Update, context: BotContext) -> None:
     member = await admin_or_refuse(update, context)
     if member is None:
         return
-    code = await run(services(context).team.invite, member)
+    code = await run(context.services.team.invite, member)
     await reply(update, team_texts.invite_link(context.bot.username, code.code, code.hours))
 
 
-def _user_id(context: ContextTypes.DEFAULT_TYPE) -> int | None:
+def _user_id(context: BotContext) -> int | None:
+    """A Telegram user id (positive, 64-bit), or None: the usage is shown."""
     args = context.args or []
-    return int(args[0]) if len(args) == 1 and args[0].lstrip("-").isdigit() else None
+    return parse_id(args[0]) if len(args) == 1 else None
 
 
-async def add_reviewer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def add_reviewer(update: Update, context: BotContext) -> None:
     member = await admin_or_refuse(update, context)
     if member is None:
         return
@@ -58,11 +63,11 @@ async def add_reviewer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if user_id is None:
         await reply(update, team_texts.ADD_USAGE)
         return
-    name = await run(services(context).team.add_reviewer, member, user_id)
+    name = await run(context.services.team.add_reviewer, member, user_id)
     await reply(update, team_texts.added(name))
 
 
-async def remove_reviewer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def remove_reviewer(update: Update, context: BotContext) -> None:
     member = await admin_or_refuse(update, context)
     if member is None:
         return
@@ -71,16 +76,16 @@ async def remove_reviewer(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await reply(update, team_texts.REMOVE_USAGE)
         return
     try:
-        name = await run(services(context).team.remove_reviewer, member, user_id)
+        name = await run(context.services.team.remove_reviewer, member, user_id)
     except NotAllowed as error:
         await reply(update, str(error))
         return
     await reply(update, team_texts.removed(name) if name else team_texts.NOT_FOUND)
 
 
-async def team(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def team(update: Update, context: BotContext) -> None:
     member = await admin_or_refuse(update, context)
     if member is None:
         return
-    rows = await run(services(context).team.roster, member)
+    rows = await run(context.services.team.roster, member)
     await reply(update, team_texts.roster(rows))

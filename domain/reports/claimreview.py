@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from db.archive_queries import ExportRecord
+from domain.reports.records import ExportRecord
 from domain.verdicts import Rating
 
 WORST_RATING = 1

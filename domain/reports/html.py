@@ -18,8 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 from html import escape
 from typing import TextIO
 
-from db.archive_queries import ExportRecord
 from domain.reports.claimreview import Organization
+from domain.reports.records import ExportRecord
 from domain.verdicts import RATING_ORDER, Rating
 
 COLOURS = {
@@ -51,7 +51,10 @@ td.when{white-space:nowrap;color:#555}
 def write_html(
     records: Iterable[ExportRecord], stream: TextIO, *, org: Organization, filters: str
 ) -> int:
-    """Write the report; returns the number of verdicts in it."""
+    """Write the report; returns the number of verdicts in it.
+
+    History rows (in an export that asked for them) are listed, marked, and never counted.
+    """
     by_rating: Counter[Rating] = Counter()
     by_day: Counter[date] = Counter()
     by_reviewer: Counter[str] = Counter()
@@ -59,10 +62,12 @@ def write_html(
     with tempfile.SpooledTemporaryFile(max_size=4 << 20, mode="w+", encoding="utf-8") as rows:
         for record in records:
             rating = Rating(record.rating)
+            rows.write(_row(record, rating))
+            if record.kind.is_history:
+                continue
             by_rating[rating] += 1
             by_day[record.created_at.date()] += 1
             by_reviewer[record.reviewer or "?"] += 1
-            rows.write(_row(record, rating))
             count += 1
         stream.write(_head(org, filters, count, by_rating, by_day, by_reviewer))
         stream.write(
@@ -84,6 +89,10 @@ def _link(url: str | None, text: str | None = None) -> str:
     return f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer">{label}</a>'
 
 
+def _history(record: ExportRecord) -> str:
+    return f" <em>({escape(record.kind.value)})</em>" if record.kind.is_history else ""
+
+
 def _row(record: ExportRecord, rating: Rating) -> str:
     article = ""
     if record.article_id is not None:
@@ -94,7 +103,7 @@ def _row(record: ExportRecord, rating: Rating) -> str:
     return (
         f"<tr><td>{record.claim_id}</td><td>{escape(record.claim)}</td>"
         f'<td><span class="tag" style="background:{COLOURS[rating]}">'
-        f"{escape(rating.label)}</span></td>"
+        f"{escape(rating.label)}</span>{_history(record)}</td>"
         f"<td>{_link(record.source_url)}</td><td>{escape(record.reviewer or '')}</td>"
         f'<td class="when">{record.created_at.date().isoformat()}</td><td>{article}</td></tr>\n'
     )

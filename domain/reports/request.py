@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
-from db.archive_queries import VerdictFilter
+from domain.reports.records import VerdictFilter
 from domain.verdict_words import rating_from_word
 
 
@@ -52,7 +52,9 @@ class ExportRequest:
         if f.reviewer is not None:
             parts.append(f"reviewer {f.reviewer}")
         if f.ratings is not None:
-            parts.append("verdict " + ", ".join(sorted(f.ratings)))
+            parts.append("verdict " + ", ".join(sorted(r.value for r in f.ratings)))
+        if f.include_history:
+            parts.append("with history")
         return ", ".join(parts)
 
 
@@ -72,11 +74,12 @@ def build_request(
     reviewer: str | None = None,
     verdict: str | None = None,
     final_only: bool | None = None,
+    include_history: bool = False,
 ) -> ExportRequest:
     """Check and combine the export options; `until` is inclusive (the whole day counts).
 
-    ClaimReview carries one verdict per claim (its latest); the other formats keep the history
-    unless `final_only` says otherwise.
+    ClaimReview carries one verdict per final claim; the other formats carry every standing
+    verdict, and retractions, retracted and superseded rows too with `include_history`.
     """
     try:
         export_format = ExportFormat(fmt.strip().lower())
@@ -99,7 +102,7 @@ def build_request(
             rating = rating_from_word(word)
             if rating is None:
                 raise ExportRequestError(f"verdict: {word.strip()!r} is not a verdict")
-            found.add(rating.value)
+            found.add(rating)
         ratings = frozenset(found)
     if final_only is None:
         final_only = export_format is ExportFormat.CLAIMREVIEW
@@ -112,11 +115,13 @@ def build_request(
             reviewer=reviewer.strip() if reviewer else None,
             ratings=ratings,
             final_only=final_only,
+            include_history=include_history,
         ),
     )
 
 
 _KEYWORDS = ("since", "until", "article", "reviewer", "verdict")
+_FLAGS = ("history",)
 
 
 def parse_export_words(words: list[str]) -> ExportRequest:
@@ -124,7 +129,10 @@ def parse_export_words(words: list[str]) -> ExportRequest:
 
     The format comes first (csv when left out); each filter is a keyword followed by its value,
     which runs to the next keyword (so reviewer names may have spaces). `since=…` works too.
+    The word `history` adds retractions and superseded verdicts, marked as such.
     """
+    history = any(word.lstrip("-").lower() in _FLAGS for word in words)
+    words = [word for word in words if word.lstrip("-").lower() not in _FLAGS]
     tokens: list[str] = []
     for word in words:
         key, sep, value = word.partition("=")
@@ -159,6 +167,7 @@ def parse_export_words(words: list[str]) -> ExportRequest:
         article=values.get("article"),
         reviewer=values.get("reviewer"),
         verdict=values.get("verdict"),
+        include_history=history,
     )
 
 

@@ -12,8 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from db.models import Reviewer
-from domain.imports import ImportService, read_import_file
-from domain.reports import Organization, ReportService
+from db.uow import Database
+from domain.reports import Organization
+from services.imports import ImportService, read_import_file
+from services.reports import ReportService
 from tests.bot.test_review_flow import JOBS_REPORT, SOURCE, _count, _rate_with_source
 from tests.conftest import ADMIN_ID, BotHarness, shown
 from tests.support.botapi import SentMessage
@@ -81,11 +83,11 @@ async def test_big_export_arrives_in_parts_that_join_into_the_whole(
             claim = " ".join(rng.choice(words) for _ in range(12)) + f" {rng.random()}"
             writer.writerow([claim, "False", f"https://fc.example/{i}"])
     services = bot.application.bot_data["services"]
-    assert ImportService(services.engine).import_source(read_import_file(archive)).added == 3_000
+    assert ImportService(services.db).import_source(read_import_file(archive)).added == 3_000
     # Telegram's 50 MB upload limit scaled down, so that a small archive needs several parts
     settings = services.settings
     small_uploads = ReportService(
-        services.engine,
+        services.db,
         Organization(settings.factdesk_org_name, settings.factdesk_org_url),
         upload_limit=80_000,
     )
@@ -126,8 +128,8 @@ async def test_imported_archive_is_checked_before(bot: BotHarness, tmp_path: Pat
         "https://www.politifact.com/jobs,2026-05-03,PolitiFact\n",
         encoding="utf-8",
     )
-    engine = bot.application.bot_data["services"].engine
-    summary = ImportService(engine).import_source(read_import_file(path))
+    engine = bot.application.bot_data["services"].db.engine
+    summary = ImportService(Database(engine)).import_source(read_import_file(path))
     assert summary.added == 1
 
     await bot.reply_to(ADMIN_ID, JOBS_REPORT, "found 4 claims")

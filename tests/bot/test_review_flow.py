@@ -33,13 +33,13 @@ SOURCE = "https://www.bls.gov/news.release/empsit.nr0.htm"
 
 
 def _count(bot: BotHarness, model: type) -> int:
-    engine = bot.application.bot_data["services"].engine
+    engine = bot.application.bot_data["services"].db.engine
     with Session(engine) as session:
         return int(session.exec(select(func.count()).select_from(model)).one())
 
 
 def _verdicts(bot: BotHarness) -> list[Verdict]:
-    engine = bot.application.bot_data["services"].engine
+    engine = bot.application.bot_data["services"].db.engine
     with Session(engine) as session:
         return list(session.exec(select(Verdict).order_by(col(Verdict.id))).all())
 
@@ -105,10 +105,11 @@ async def test_full_review_of_an_article(bot: BotHarness) -> None:
     await bot.server.wait_for_message(
         ADMIN_ID, lambda m: m.message_id == card4.message_id and "/nosource" in shown(m)
     )
-    summary = await bot.reply_to(ADMIN_ID, "/nosource", "is done")
-    text = summary.text or ""
+    summary = await bot.reply_to(ADMIN_ID, "/nosource", "you reached its end")
+    text = shown(summary)
+    assert "is done" not in text  # a skipped claim is still open
     assert "False: 1" in text and "Not a claim: 1" in text and "Unverifiable: 1" in text
-    assert "Skipped (still pending): 1" in text
+    assert "1 of 4 claim(s) still open" in text and "Not checked yet (skipped or new): 1" in text
 
     stored = _verdicts(bot)
     assert [(v.rating, v.source_url) for v in stored] == [
@@ -259,7 +260,7 @@ async def test_article_link_is_fetched_and_read(bot: BotHarness) -> None:
     )
     card = await bot.card(ADMIN_ID, 1)
     assert "175,000 jobs" in shown(card)
-    engine = bot.application.bot_data["services"].engine
+    engine = bot.application.bot_data["services"].db.engine
     with Session(engine) as session:
         article = session.exec(select(Article)).one()
     assert (article.url, article.title, article.source_kind) == (
@@ -282,7 +283,7 @@ async def test_unreadable_link_gets_a_clear_reply(bot: BotHarness) -> None:
 async def test_forwarded_post_is_an_article(bot: BotHarness) -> None:
     bot.server.send_text(ADMIN_ID, JOBS_REPORT, forward_from_chat_title="Wire Service Channel")
     await bot.server.wait_for_message(ADMIN_ID, lambda m: "found 4 claims" in shown(m))
-    engine = bot.application.bot_data["services"].engine
+    engine = bot.application.bot_data["services"].db.engine
     with Session(engine) as session:
         article = session.exec(select(Article)).one()
     assert (article.source_kind, article.title) == ("forward", "Wire Service Channel")
@@ -293,7 +294,7 @@ async def test_handler_failure_is_reported_and_logged(
 ) -> None:
     await bot.reply_to(ADMIN_ID, JOBS_REPORT, "found 4 claims")
     card1 = await bot.card(ADMIN_ID, 1)
-    engine = bot.application.bot_data["services"].engine
+    engine = bot.application.bot_data["services"].db.engine
     with engine.begin() as connection:  # the schema breaks under the running bot
         connection.execute(text("ALTER TABLE review_session RENAME TO review_session_gone"))
     bot.press(ADMIN_ID, card1, "Not a claim")

@@ -34,8 +34,11 @@ async def test_history_claim_article_and_blind_hiding(bot_with: BotWith) -> None
     assert "Final verdict: False" in text
     await bot.reply_to(ADMIN_ID, "/claim 1", "Final verdict: False")
     await bot.reply_to(ADMIN_ID, "/claim 999", "no claim with that number")
+    await bot.reply_to(ADMIN_ID, "/claim 99999999999999999999", "no claim with that number")
+    await bot.reply_to(ADMIN_ID, "/article 99999999999999999999", "no article with that number")
     progress = await bot.reply_to(ADMIN_ID, "/article 1", "Article #1")
-    assert "checked: 1" in shown(progress) and "pending: 3" in shown(progress)
+    assert "Checked: 1, not a claim: 0, open: 3" in shown(progress)
+    assert "#2 claim 2: pending" in shown(progress)
     await bot.reply_to(4242, "/history 1", "reviewers only")
 
 
@@ -50,7 +53,8 @@ async def test_search_and_stats_with_a_chart(bot: BotHarness) -> None:
     mark = bot.server.mark()
     stats = await bot.reply_to(ADMIN_ID, "/stats all", "Desk statistics")
     text = shown(stats)
-    assert "Claims checked: 1" in text and "Queue: 3 pending" in text and "Ann: 1" in text
+    assert "Claims decided: 1 (checked 1, not a claim 0)" in text
+    assert "Queue: 3 pending" in text and "Ann: 1" in text
     assert "Median time from submission to verdict" in text
     photo = await bot.server.wait_for("sendPhoto", after=mark, timeout=30)
     assert photo.params["chat_id"] in (ADMIN_ID, str(ADMIN_ID))

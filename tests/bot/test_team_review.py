@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -12,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from db.models import Assignment, Claim, Invite, Verdict, utcnow
 from tests.bot.test_review_flow import JOBS_REPORT, SOURCE
-from tests.conftest import ADMIN_ID, BotHarness, shown
+from tests.conftest import ADMIN_ID, BotHarness, shown, stop_polling
 from tests.support.botapi import Call, SentMessage
 
 BotWith = Callable[..., Awaitable[BotHarness]]
@@ -21,7 +23,7 @@ CARD = "What is your verdict?"
 
 
 def _session(bot: BotHarness) -> Session:
-    return Session(bot.application.bot_data["services"].engine)
+    return Session(bot.application.bot_data["services"].db.engine)
 
 
 def _claims(bot: BotHarness) -> list[Claim]:
@@ -249,7 +251,8 @@ async def test_blind_second_review_agreeing_disagreeing_and_settled(bot_with: Bo
 
 async def test_undo_within_the_window_only(bot: BotHarness) -> None:
     await bot.reply_to(ADMIN_ID, JOBS_REPORT, "found 4 claims")
-    await _rate(bot, ADMIN_ID, await bot.card(ADMIN_ID, 1), "False", SOURCE)
+    card1 = await bot.card(ADMIN_ID, 1)
+    await _rate(bot, ADMIN_ID, card1, "False", SOURCE)
     await bot.reply_to(ADMIN_ID, "/cancel", "stay pending")
     assert _claims(bot)[0].status == "checked"
     await bot.reply_to(ADMIN_ID, "/undo", "Retracted your False verdict")
@@ -259,6 +262,26 @@ async def test_undo_within_the_window_only(bot: BotHarness) -> None:
         ("retraction", verdicts[0].id),
     ]
     assert _claims(bot)[0].status == "pending"
+    # The claim's own message no longer shows the verdict …
+    retracted = bot.server.messages[(ADMIN_ID, card1.message_id)]
+    assert "False retracted with /undo — now pending" in shown(retracted)
+    assert "✔️ Verdict" not in shown(retracted)
+    # … and no view counts or lists it: not /mine, not /team, not /stats, not the export.
+    mine = await bot.reply_to(ADMIN_ID, "/mine", "Your recent verdicts")
+    assert "none yet" in shown(mine)
+    team = await bot.reply_to(ADMIN_ID, "/team", "The desk")
+    assert "0 verdict(s)" in shown(team)
+    stats = await bot.reply_to(ADMIN_ID, "/stats all", "Desk statistics")
+    assert "Claims decided: 0" in shown(stats) and "Queue: 4 pending" in shown(stats)
+    await bot.reply_to(ADMIN_ID, "/export csv verdict false", "nothing to export")
+    # The history is there when asked for, each row saying what it is.
+    before = set(bot.server.messages)
+    bot.say(ADMIN_ID, "/export csv history")
+    sent = await bot.server.wait_for_message(
+        ADMIN_ID, lambda m: (m.chat_id, m.message_id) not in before and m.document is not None
+    )
+    rows = list(csv.DictReader(io.StringIO((sent.document or b"").decode("utf-8"))))
+    assert [r["kind"] for r in rows] == ["retracted", "retraction"]
     await bot.reply_to(ADMIN_ID, "/undo", "no verdict from the last 10 minutes")
 
     # A retracted verdict is not offered as "checked before".
@@ -270,6 +293,29 @@ async def test_undo_within_the_window_only(bot: BotHarness) -> None:
         session.exec(update(Verdict).values(created_at=utcnow() - timedelta(minutes=11)))
         session.commit()
     await bot.reply_to(ADMIN_ID, "/undo", "no verdict from the last 10 minutes")
+
+
+async def test_cancel_marks_the_card_it_stopped_on(bot: BotHarness) -> None:
+    await bot.reply_to(ADMIN_ID, JOBS_REPORT, "found 4 claims")
+    card = await bot.card(ADMIN_ID, 1)
+    bot.press(ADMIN_ID, card, "False")
+    await bot.server.wait_for_message(
+        ADMIN_ID, lambda m: m.message_id == card.message_id and "send" in shown(m).lower()
+    )
+    await bot.reply_to(ADMIN_ID, "/cancel", "stay pending")
+    stopped = bot.server.messages[(ADMIN_ID, card.message_id)]
+    assert "Review stopped with /cancel — still pending" in shown(stopped)
+
+
+async def test_the_admin_list_in_the_settings_is_authoritative(bot_with: BotWith) -> None:
+    desk = await bot_with()
+    await desk.reply_to(ADMIN_ID, "/team", "The desk")  # an admin today, stored as one
+    await stop_polling(desk.application)  # the next start has another admin list
+    await desk.application.stop()
+    later = await bot_with(factdesk_admins="4242")
+    await later.reply_to(ADMIN_ID, "/team", "Only the desk's admins")
+    await later.reply_to(ADMIN_ID, "/help", "How it works")  # still a reviewer
+    await later.reply_to(4242, "/team", "The desk")
 
 
 async def test_walk_and_queue_do_not_hand_out_the_same_claim(bot: BotHarness) -> None:

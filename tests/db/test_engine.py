@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session
 
-from db.engine import make_engine, transaction
+from db.engine import make_engine
 from db.migrate import upgrade
+from db.uow import Database, UnitOfWork
 from tests.conftest import PG_ADMIN_URL
 
 
@@ -29,30 +29,30 @@ def _kill_connections(database: str) -> int:
 @pytest.mark.postgres
 def test_transaction_reconnects_after_the_server_dropped_connections(postgres_url: str) -> None:
     upgrade(postgres_url)
-    engine = make_engine(postgres_url)
-    assert transaction(engine, lambda s: s.exec(text("SELECT 1")).one()) == (1,)  # type: ignore[call-overload]
+    db = Database(make_engine(postgres_url))
+    assert db.run(lambda tx: tx.session.execute(text("SELECT 1")).one()) == (1,)
     assert _kill_connections(postgres_url.rsplit("/", 1)[1]) >= 1
-    assert transaction(engine, lambda s: s.exec(text("SELECT 2")).one()) == (2,)  # type: ignore[call-overload]
-    engine.dispose()
+    assert db.run(lambda tx: tx.session.execute(text("SELECT 2")).one()) == (2,)
+    db.dispose()
 
 
 def test_transient_failure_is_retried_and_permanent_one_is_not(sqlite_url: str) -> None:
     upgrade(sqlite_url)
-    engine = make_engine(sqlite_url)
+    db = Database(make_engine(sqlite_url))
     attempts: list[int] = []
 
-    def flaky(session: Session) -> str:
+    def flaky(tx: UnitOfWork) -> str:
         attempts.append(1)
         if len(attempts) == 1:
             raise OperationalError("SELECT 1", {}, Exception("database is locked"))
         return "done"
 
-    assert transaction(engine, flaky) == "done"
+    assert db.run(flaky) == "done"
     assert len(attempts) == 2
 
-    def broken(session: Session) -> None:
-        session.exec(text("SELECT * FROM no_such_table"))  # type: ignore[call-overload]
+    def broken(tx: UnitOfWork) -> None:
+        tx.session.execute(text("SELECT * FROM no_such_table"))
 
     with pytest.raises(OperationalError, match="no_such_table"):
-        transaction(engine, broken)
-    engine.dispose()
+        db.run(broken)
+    db.dispose()

@@ -17,15 +17,17 @@ from sqlalchemy.engine import Engine
 
 from db.engine import make_engine
 from db.migrate import upgrade
-from domain.imports import ImportService, read_import_file
+from db.uow import Database
 from domain.reports import (
     ExportRequestError,
     Organization,
-    ReportService,
     build_request,
     parse_export_words,
 )
 from domain.reports.upload import package_for_upload
+from domain.verdicts import Rating, VerdictKind
+from services.imports import ImportService, read_import_file
+from services.reports import ReportService
 from tests.support.seed import Seeded, seed_verdicts
 
 ORG = Organization("Desk of Facts", "https://facts.example.org")
@@ -66,7 +68,7 @@ ITEMS = [
 
 def _export(engine: Engine, fmt: str, **filters: Any) -> tuple[int, str]:
     stream = io.StringIO()
-    count = ReportService(engine, ORG).export(build_request(fmt=fmt, **filters), stream)
+    count = ReportService(Database(engine), ORG).export(build_request(fmt=fmt, **filters), stream)
     return count, stream.getvalue()
 
 
@@ -98,7 +100,7 @@ def test_round_trip_export_import_export(seeded: Engine, tmp_path: Path, fmt: st
     path = tmp_path / f"export.{fmt}"
     path.write_text(data, encoding="utf-8")
     other = _fresh(tmp_path, "other.db")
-    summary = ImportService(other).import_source(read_import_file(path))
+    summary = ImportService(Database(other)).import_source(read_import_file(path))
     assert (summary.added, summary.rejected) == (len(ITEMS), [])
     assert _archive(other) == _archive(seeded)
     # where the claims appeared survives too
@@ -107,7 +109,7 @@ def test_round_trip_export_import_export(seeded: Engine, tmp_path: Path, fmt: st
     # and importing the export of the import adds nothing new to it
     again_path = tmp_path / f"again.{fmt}"
     again_path.write_text(_export(other, fmt)[1], encoding="utf-8")
-    assert ImportService(other).import_source(read_import_file(again_path)).added == 0
+    assert ImportService(Database(other)).import_source(read_import_file(again_path)).added == 0
     other.dispose()
 
 
@@ -117,7 +119,7 @@ def test_claimreview_round_trip(seeded: Engine, tmp_path: Path) -> None:
     path = tmp_path / "reviews.jsonld"
     path.write_text(data, encoding="utf-8")
     other = _fresh(tmp_path, "other.db")
-    assert ImportService(other).import_source(read_import_file(path)).added == 4
+    assert ImportService(Database(other)).import_source(read_import_file(path)).added == 4
     _, back = _export(other, "claimreview")
     strip = ("author",)  # imported reviews keep their author's name, without the desk's url
     first = [{k: v for k, v in o.items() if k not in strip} for o in json.loads(data)]
@@ -190,24 +192,33 @@ def test_claimreview_has_the_fields_and_types_google_requires(seeded: Engine) ->
 
 
 def test_claimreview_carries_only_the_final_verdict(seeded: Engine) -> None:
-    from db import queries, verdict_queries
-    from db.engine import unit_of_work
+    from db.uow import Database
+    from services.verdicts import record_act
 
-    with unit_of_work(seeded) as session:
-        first = queries.latest_verdict(session=session, claim_id=1)
-        assert first is not None and first.reviewer_id is not None
-        verdict_queries.add_act(
-            session=session,
-            kind="review",
-            claim_id=1,
+    with Database(seeded).unit() as tx:
+        claim = tx.claims.get(1)
+        first = tx.verdicts.standing_of(1)[-1]
+        assert claim is not None and first.reviewer_id is not None
+        record_act(
+            tx,
+            claim,
             reviewer_id=first.reviewer_id,
-            rating="misleading",
+            rating=Rating.MISLEADING,
+            kind=VerdictKind.REVIEW,
+            required=1,
             source_url="https://www.bls.gov/newer",
         )
     _, data = _export(seeded, "claimreview")
     reviews = [r for r in json.loads(data) if r["claimReviewed"] == ITEMS[0].claim]
     assert [r["reviewRating"]["alternateName"] for r in reviews] == ["Misleading"]
-    assert _export(seeded, "csv")[0] == len(ITEMS) + 1  # csv keeps the history
+    # A changed verdict supersedes the first: the export has one row per claim by default, and
+    # the superseded one only when history is asked for, marked as such.
+    count, data = _export(seeded, "csv")
+    assert count == len(ITEMS) and "https://www.bls.gov/newer" in data
+    count, data = _export(seeded, "csv", include_history=True)
+    rows = list(csv.DictReader(io.StringIO(data)))
+    assert count == len(ITEMS) + 1
+    assert [r["kind"] for r in rows if r["claim_id"] == "1"] == ["superseded", "review"]
 
 
 def test_filters(seeded: Engine) -> None:

@@ -43,7 +43,7 @@ from typing import Any, TypeVar
 
 from aiohttp import BodyPartReader, web
 
-TOKEN = "123456:TEST-TOKEN"
+TOKEN = "123456:TEST-TOKEN-0123456789abcdefghijklmnopq"
 
 _T = TypeVar("_T")
 
@@ -330,6 +330,7 @@ class FakeBotApi:
         self.member_status: dict[tuple[int, int], str] = {}
         self._next_message_id: dict[int, int] = {}
         self._updates: list[dict[str, Any]] = []
+        self._pushed: dict[int, dict[str, Any]] = {}
         self._update_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
@@ -698,8 +699,19 @@ class FakeBotApi:
         return int(message["message_id"])
 
     def _push_update(self, payload: dict[str, Any]) -> None:
-        self._updates.append({"update_id": next(self._update_ids), **payload})
+        update = {"update_id": next(self._update_ids), **payload}
+        self._pushed[update["update_id"]] = update
+        self._updates.append(update)
         self._notify_updates()
+
+    def redeliver(self, update_id: int) -> None:
+        """Deliver an update again with its own id, as Telegram does when the bot died (or a
+        webhook answer failed) before the update was confirmed."""
+        self._updates.append({**self._pushed[update_id], "_again": True})
+        self._notify_updates()
+
+    def last_update_id(self) -> int:
+        return max(self._pushed)
 
     def _notify_updates(self) -> None:
         event, self._updates_changed = self._updates_changed, asyncio.Event()
@@ -937,20 +949,26 @@ class FakeBotApi:
         limit = int(params.get("limit") or 100)
         timeout = float(params.get("timeout") or 0)
         if offset:
-            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            self._updates = [u for u in self._updates if u["update_id"] >= offset or "_again" in u]
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
             event = self._updates_changed
             if self._updates or self._stopping:
-                return self._updates[:limit]
+                return self._take(limit)
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return []
             try:
                 await asyncio.wait_for(event.wait(), remaining)
             except TimeoutError:
-                return self._updates[:limit]
+                return self._take(limit)
+
+    def _take(self, limit: int) -> list[dict[str, Any]]:
+        """The next updates; a redelivered one goes out once, whatever the offset says."""
+        batch = self._updates[:limit]
+        self._updates = [u for u in self._updates if not ("_again" in u and u in batch)]
+        return [{k: v for k, v in u.items() if k != "_again"} for u in batch]
 
     async def _api_getChat(self, params: dict[str, Any]) -> Any:
         chat = self._chat_json(self._chat_id(params))

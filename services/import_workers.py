@@ -1,8 +1,9 @@
 """Preparing the chunks of an import file ahead of the writer, in worker processes when it pays.
 
-This module is light on purpose (no database layer): the `factdesk import` command starts the
-workers on the file first and only then loads SQLAlchemy and checks the schema, so those half
-seconds of start-up are spent preparing rows. Loading the prepared chunks is `domain.imports`.
+This module is light on purpose (no SQLAlchemy; only the scratch-file writer `db.staging`): the
+`factdesk import` command starts the workers on the file first and only then loads SQLAlchemy and
+checks the schema, so those half seconds of start-up are spent preparing rows. Loading the
+prepared chunks is `services.imports`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import tempfile
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import count
 from multiprocessing import get_all_start_methods, get_context
@@ -20,7 +22,56 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from types import TracebackType
 
-from domain.import_files import ImportSource, PreparedChunk, prepare_chunk
+from db.staging import StagedRow, sqlite_timestamp, write_staged
+from domain.import_files import Chunk, ImportRow, ImportSource, Rejection, chunk_rows
+from domain.normalize import normalize_claim
+
+
+@dataclass(slots=True)
+class PreparedChunk:
+    """What preparing a chunk found; its good rows wait in the scratch file at `path`."""
+
+    path: str
+    records: int = 0
+    rows: int = 0
+    duplicates: int = 0  # repeated within the chunk (repeats across chunks are found on loading)
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+def prepare_chunk(chunk: Chunk, path: str, imported_at: datetime) -> PreparedChunk:
+    """Check, deduplicate and normalise a chunk's records and write the good rows to `path`.
+
+    Rows without a date are dated `imported_at`. Runs in a worker process for large imports.
+    """
+    prepared = PreparedChunk(path)
+    rows: dict[str, ImportRow] = {}
+    for item in chunk_rows(chunk):
+        prepared.records += 1
+        if isinstance(item, Rejection):
+            prepared.rejected.append(item)
+        elif item.key in rows:
+            prepared.duplicates += 1
+        else:
+            rows[item.key] = item
+    prepared.rows = len(rows)
+    write_staged(
+        path,
+        (
+            StagedRow(
+                row.claim,
+                normalize_claim(row.claim),
+                row.rating,
+                row.source_url,
+                row.reviewer,
+                row.appearance_url,
+                sqlite_timestamp(row.reviewed_at or imported_at),
+                row.key,
+            )
+            for row in rows.values()
+        ),
+    )
+    return prepared
+
 
 DEFAULT_CHUNK_SIZE = 10_000
 # Below this many records, starting worker processes costs more than it saves.

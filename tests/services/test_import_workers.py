@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from domain.import_files import read_import_file
-from domain.import_workers import ChunkPreparation
+from services.import_workers import ChunkPreparation
 
 
 def _archive(path: Path, rows: int) -> Path:

@@ -6,10 +6,10 @@ importing a file twice adds nothing. Bad rows are rejected with their line numbe
 number (JSON) and the good ones are kept.
 
 Large files are a pipeline: worker processes prepare chunks (parse, check, normalise the claim
-text, write a scratch file; `domain.import_workers`) while this process loads the chunks already
+text, write a scratch file; `services.import_workers`) while this process loads the chunks already
 prepared, each in a transaction of its own. Preparing is the costly part and runs in parallel;
 loading is one writer and stays cheap. An interrupted import is finished by running it again.
-Imported verdicts reach the matcher on its next refresh, which picks up new verdicts by id.
+Imported verdicts reach the matcher on its next refresh.
 """
 
 from __future__ import annotations
@@ -19,17 +19,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
-
-from db import archive_queries
+from db import imports as loaders
+from db.uow import Database
 from domain.import_files import (
     ImportFileError,
     ImportSource,
-    PreparedChunk,
     Rejection,
     read_import_file,
 )
-from domain.import_workers import DEFAULT_CHUNK_SIZE, ChunkPreparation
+from services.import_workers import DEFAULT_CHUNK_SIZE, ChunkPreparation, PreparedChunk
 
 __all__ = [
     "ImportFileError",
@@ -53,12 +51,12 @@ class ImportSummary:
 
 
 class ImportService:
-    """Loads a file's prepared chunks (`domain.import_workers`) in file order, one writer."""
+    """Loads a file's prepared chunks (`services.import_workers`) in file order, one writer."""
 
     def __init__(
-        self, engine: Engine, *, chunk_size: int = DEFAULT_CHUNK_SIZE, workers: int | None = None
+        self, db: Database, *, chunk_size: int = DEFAULT_CHUNK_SIZE, workers: int | None = None
     ) -> None:
-        self._engine = engine
+        self._engine = db.engine
         self._chunk_size = chunk_size
         self._workers = workers
 
@@ -81,11 +79,11 @@ class ImportService:
             self._load(chunk, summary)
             if progress is not None:
                 progress(chunk.records)
-        archive_queries.finish_load(self._engine)
+        loaders.finish_load(self._engine)
         return summary
 
     def _load(self, prepared: PreparedChunk, summary: ImportSummary) -> None:
-        added = archive_queries.load_staged(self._engine, prepared.path)
+        added = loaders.load_staged(self._engine, prepared.path)
         Path(prepared.path).unlink()
         summary.added += added
         summary.duplicates += prepared.duplicates + prepared.rows - added

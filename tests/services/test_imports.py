@@ -13,9 +13,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from db.models import Claim, Verdict
-from domain.imports import ImportFileError, ImportService, read_import_file
+from db.uow import Database
 from domain.verdict_words import rating_from_word
 from domain.verdicts import Rating
+from services.imports import ImportFileError, ImportService, read_import_file
 
 GOOD_CSV = """claim,verdict,source,date,reviewer,url
 "The US economy added 175,000 jobs in April",Pants-Fire,https://www.politifact.com/a,2024-05-03,PolitiFact,https://example.com/speech
@@ -29,7 +30,7 @@ The average rent in Berlin is 12 euros,UNPROVEN,,2024-06-01T10:00:00Z,AFP,
 
 
 def _import(engine: Engine, path: Path) -> tuple[int, int, list[tuple[str, str]]]:
-    summary = ImportService(engine, chunk_size=3).import_source(read_import_file(path))
+    summary = ImportService(Database(engine), chunk_size=3).import_source(read_import_file(path))
     return summary.added, summary.duplicates, [(r.where, r.reason) for r in summary.rejected]
 
 
@@ -157,7 +158,7 @@ def test_claimreview_from_another_fact_checker(engine: Engine, tmp_path: Path) -
     path.write_text(json.dumps(document), encoding="utf-8")
     source = read_import_file(path)
     assert source.kind == "claimreview" and source.total == 3
-    summary = ImportService(engine).import_source(source)
+    summary = ImportService(Database(engine)).import_source(source)
     assert summary.added == 1
     assert [(r.where, r.reason) for r in summary.rejected] == [
         ("record 2", "no verdict"),
@@ -196,7 +197,7 @@ def test_json_records_may_name_their_fields_differently(engine: Engine, tmp_path
     path = tmp_path / "merged.json"
     path.write_text(json.dumps(records), encoding="utf-8")
 
-    summary = ImportService(engine).import_source(read_import_file(path))
+    summary = ImportService(Database(engine)).import_source(read_import_file(path))
 
     assert summary.added == 4
     assert [(r.where, r.reason) for r in summary.rejected] == [
@@ -236,7 +237,7 @@ def test_hundred_thousand_rows(sqlite_url: str, tmp_path: Path) -> None:
     assert source.total == 100_000
     seen: list[int] = []
     started = time.perf_counter()
-    summary = ImportService(engine).import_source(source, progress=seen.append)
+    summary = ImportService(Database(engine)).import_source(source, progress=seen.append)
     elapsed = time.perf_counter() - started
     assert (summary.added, summary.duplicates, len(summary.rejected)) == (99_990, 0, 10)
     assert summary.rejected[0].where == "line 9"
@@ -262,7 +263,7 @@ def test_chunks_never_cut_a_quoted_claim_and_lines_stay_right(
     path = tmp_path / "multiline.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    summary = ImportService(engine, chunk_size=1).import_source(read_import_file(path))
+    summary = ImportService(Database(engine), chunk_size=1).import_source(read_import_file(path))
 
     assert (summary.added, summary.duplicates) == (10, 0)
     assert [(r.where, r.reason) for r in summary.rejected] == [
@@ -285,7 +286,7 @@ def test_repeats_within_a_file_are_duplicates_across_chunks(engine: Engine, tmp_
         "\n".join(["claim,verdict,source,date,reviewer", row, row, other, row, other, row]) + "\n",
         encoding="utf-8",
     )
-    summary = ImportService(engine, chunk_size=2).import_source(read_import_file(path))
+    summary = ImportService(Database(engine), chunk_size=2).import_source(read_import_file(path))
     assert (summary.added, summary.duplicates, summary.rejected) == (2, 4, [])
 
 
@@ -298,7 +299,7 @@ def test_a_huge_field_is_one_rejected_line(engine: Engine, tmp_path: Path) -> No
         "Crime fell 5% in Ohio,True,https://fc.example/o\n",
         encoding="utf-8",
     )
-    summary = ImportService(engine).import_source(read_import_file(path))
+    summary = ImportService(Database(engine)).import_source(read_import_file(path))
     assert summary.added == 1
     [rejection] = summary.rejected
     assert rejection.where == "line 2" and "field larger than field limit" in rejection.reason
@@ -313,7 +314,7 @@ def test_imported_dates_filter_like_reviewed_ones(engine: Engine, tmp_path: Path
         "Rents rose 7% in Berlin,False,https://fc.example/b,2024-05-01\n",
         encoding="utf-8",
     )
-    ImportService(engine).import_source(read_import_file(path))
+    ImportService(Database(engine)).import_source(read_import_file(path))
     since = datetime(2024, 5, 4, tzinfo=UTC)
     with Session(engine) as session:
         later = session.exec(select(Verdict).where(col(Verdict.created_at) >= since)).all()

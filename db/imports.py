@@ -1,7 +1,6 @@
-"""Queries for exports and for importing another desk's archive.
+"""Loading another desk's archive: the one writer of `factdesk import`.
 
-Like `db.queries`, the export queries take the caller's session and never commit; they stream
-with `yield_per`. Imports arrive as staged files (`db.staging`) and are loaded whole at the driver
+Imports arrive as staged files (`db.staging`) and are loaded whole at the driver
 level, a transaction per file: ``INSERT … SELECT`` from the attached file on SQLite, COPY on
 PostgreSQL. No ORM objects and no Python per row in the writer is what makes 100,000 rows a matter
 of seconds.
@@ -9,114 +8,17 @@ of seconds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime
-from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, func, or_, text
-from sqlalchemy import select as sa_select
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from db.engine import transaction
-from db.models import Article, Claim, Reviewer, Verdict
 from db.staging import read_staged
+from db.uow import Database
+from domain.verdicts import ClaimStatus, VerdictKind
 
-
-@dataclass(frozen=True, slots=True)
-class VerdictFilter:
-    """Which verdicts an export covers; every field left as None means "all"."""
-
-    since: datetime | None = None
-    until: datetime | None = None
-    article_id: int | None = None
-    reviewer: str | None = None
-    ratings: frozenset[str] | None = None
-    final_only: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ExportRecord:
-    """One verdict with everything any export format shows next to it."""
-
-    verdict_id: int
-    claim_id: int
-    claim: str
-    rating: str
-    source_url: str | None
-    reviewer: str
-    kind: str
-    created_at: datetime
-    article_id: int | None
-    article_title: str | None
-    appearance_url: str | None
-    note: str | None
-
-
-def _export_statement(filters: VerdictFilter) -> Select[*tuple[Any, ...]]:
-    reviewer_name = func.coalesce(col(Reviewer.name), col(Verdict.external_reviewer), "")
-    statement = (
-        sa_select(
-            col(Verdict.id),
-            col(Verdict.claim_id),
-            col(Claim.text),
-            col(Verdict.rating),
-            col(Verdict.source_url),
-            reviewer_name,
-            col(Verdict.kind),
-            col(Verdict.created_at),
-            col(Claim.article_id),
-            col(Article.title),
-            func.coalesce(col(Article.url), col(Claim.appearance_url)),
-            col(Verdict.note),
-        )
-        .join(Claim, col(Claim.id) == Verdict.claim_id)
-        .outerjoin(Article, col(Article.id) == Claim.article_id)
-        .outerjoin(Reviewer, col(Reviewer.id) == Verdict.reviewer_id)
-    )
-    if filters.final_only:
-        newest = (
-            sa_select(func.max(col(Verdict.id)).label("vid"))
-            .group_by(col(Verdict.claim_id))
-            .scalar_subquery()
-        )
-        statement = statement.where(col(Verdict.id).in_(newest))
-    if filters.since is not None:
-        statement = statement.where(col(Verdict.created_at) >= filters.since)
-    if filters.until is not None:
-        statement = statement.where(col(Verdict.created_at) < filters.until)
-    if filters.article_id is not None:
-        statement = statement.where(col(Claim.article_id) == filters.article_id)
-    if filters.ratings is not None:
-        statement = statement.where(col(Verdict.rating).in_(sorted(filters.ratings)))
-    if filters.reviewer is not None:
-        wanted = filters.reviewer.lstrip("@").casefold()
-        conditions = [
-            func.lower(col(Reviewer.name)) == wanted,
-            func.lower(col(Reviewer.username)) == wanted,
-            func.lower(col(Verdict.external_reviewer)) == wanted,
-        ]
-        if wanted.isdigit():
-            conditions.append(col(Reviewer.telegram_id) == int(wanted))
-        statement = statement.where(or_(*conditions))
-    return statement.order_by(col(Verdict.id))
-
-
-def iter_export_records(
-    *, session: Session, filters: VerdictFilter, batch_size: int = 5000
-) -> Iterator[ExportRecord]:
-    """The verdicts a filter selects, oldest first, streamed in batches (flat memory)."""
-    statement = _export_statement(filters).execution_options(
-        stream_results=True, yield_per=batch_size
-    )
-    row: Any
-    for row in session.connection().execute(statement):
-        yield ExportRecord(*row)
-
-
-# --- import ----------------------------------------------------------------------------------
+CHECKED, IMPORT = ClaimStatus.CHECKED.value, VerdictKind.IMPORT.value
 
 
 def _stored_import_keys(session: Session, keys: list[str]) -> set[str]:
@@ -139,7 +41,7 @@ def load_staged(engine: Engine, path: str) -> int:
     """
     if engine.dialect.name == "sqlite":
         return _load_staged_sqlite(engine, path)
-    return transaction(engine, partial(_load_staged_copy, path=path))
+    return Database(engine).run_in_session(lambda session: _load_staged_copy(session, path=path))
 
 
 # Claim ids are ``base + rowid`` of the staged row: one statement per table, no id round trip.
@@ -149,14 +51,14 @@ def load_staged(engine: Engine, path: str) -> int:
 _SQLITE_LOAD_CLAIMS = (
     "INSERT INTO claim (id, article_id, position, text, normalized_text, score, status, "
     "created_at, appearance_url) "
-    "SELECT :base + s.rowid, NULL, 0, s.claim, s.normalized, 0.0, 'checked', s.created_at, "
+    f"SELECT :base + s.rowid, NULL, 0, s.claim, s.normalized, 0.0, '{CHECKED}', s.created_at, "
     "s.appearance_url FROM staging.staged AS s "
     "WHERE NOT EXISTS (SELECT 1 FROM main.verdict AS v WHERE v.import_key = s.import_key)"
 )
 _SQLITE_LOAD_ALL_VERDICTS = (
     "INSERT INTO verdict (claim_id, external_reviewer, kind, import_key, rating, source_url, "
     "created_at) "
-    "SELECT :base + s.rowid, s.reviewer, 'import', s.import_key, s.rating, s.source_url, "
+    f"SELECT :base + s.rowid, s.reviewer, '{IMPORT}', s.import_key, s.rating, s.source_url, "
     "s.created_at FROM staging.staged AS s"
 )
 _SQLITE_LOAD_VERDICTS = (
@@ -266,7 +168,7 @@ def _load_staged_copy(session: Session, *, path: str) -> int:
                         row.claim,
                         row.normalized,
                         0.0,
-                        "checked",
+                        CHECKED,
                         f"{row.created_at}+00",
                         row.appearance_url,
                     )
@@ -277,7 +179,7 @@ def _load_staged_copy(session: Session, *, path: str) -> int:
                     (
                         cid,
                         row.reviewer,
-                        "import",
+                        IMPORT,
                         row.import_key,
                         row.rating,
                         row.source_url,

@@ -1,0 +1,153 @@
+"""Long polling that confirms an update to Telegram only once the bot has handled it.
+
+PTB's Updater asks for the next batch while the handlers of the last one still run, and asking
+with a higher `offset` is what confirms updates to Telegram. A bot killed at that moment loses
+the updates in flight: Telegram will not send them again. Here the offset is the oldest update
+still being handled, so Telegram keeps, and after a crash delivers again, every update whose
+effect is not stored yet. Updates fetched again while they are in flight, or after they were
+handled, are skipped; if one is handled twice anyway (two replicas, a crash after the commit),
+the database keeps its effect once (`services.updates`).
+
+This is PTB's documented way to fetch updates yourself: the Application is built without an
+Updater's loop doing the fetching, and each update goes to `Application.process_update`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Sequence
+
+from telegram import Update
+from telegram.error import NetworkError, RetryAfter, TimedOut
+
+from bot.context import FactdeskApp
+
+logger = logging.getLogger(__name__)
+
+#: How long to wait for a handler to finish when every update Telegram returned is already
+#: in hand (a slow one holds the offset back), before asking again.
+_IN_HAND_WAIT = 0.2
+_GRACE_ON_STOP = 10.0
+
+
+class ConfirmingPoller:
+    def __init__(
+        self, application: FactdeskApp, *, timeout: int, allowed_updates: Sequence[str]
+    ) -> None:
+        self._application = application
+        self._timeout = timeout
+        self._allowed = list(allowed_updates)
+        self._in_flight: dict[int, asyncio.Task[None]] = {}
+        self._handled: set[int] = set()  # handled ids at or above the offset
+        self._highest = -1
+
+    @property
+    def offset(self) -> int:
+        """Telegram confirms every update below the offset: keep the oldest unfinished one."""
+        if self._in_flight:
+            return min(self._in_flight)
+        return self._highest + 1
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Fetch and hand out updates until `stop` is set; then finish what is in hand."""
+        bot = self._application.bot
+        await bot.delete_webhook(drop_pending_updates=False)
+        delay = 1.0
+        while not stop.is_set():
+            fetch = asyncio.ensure_future(
+                bot.get_updates(
+                    offset=self.offset, timeout=self._timeout, allowed_updates=self._allowed
+                )
+            )
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not fetch.done():
+                fetch.cancel()
+                break
+            try:
+                updates = fetch.result()
+            except RetryAfter as error:
+                await asyncio.sleep(_seconds(error.retry_after))
+                continue
+            except (NetworkError, TimedOut) as error:
+                logger.warning("getUpdates failed (%s); trying again in %.0f s", error, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            delay = 1.0
+            if not self._take(updates) and self._in_flight:
+                await asyncio.wait(
+                    set(self._in_flight.values()),
+                    timeout=_IN_HAND_WAIT,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+        await self._finish(bot)
+
+    def _take(self, updates: Sequence[Update]) -> int:
+        """Start a task for each update not yet in hand; how many were new."""
+        new = 0
+        for update in updates:
+            uid = update.update_id
+            self._highest = max(self._highest, uid)
+            if uid in self._in_flight or uid in self._handled:
+                continue
+            task = asyncio.create_task(self._handle(update))
+            self._in_flight[uid] = task
+            new += 1
+        return new
+
+    async def _handle(self, update: Update) -> None:
+        try:
+            await self._application.process_update(update)  # errors go to the error handler
+        finally:
+            self._done(update.update_id)
+
+    def _done(self, uid: int) -> None:
+        self._in_flight.pop(uid, None)
+        self._handled.add(uid)
+        floor = self.offset
+        self._handled = {handled for handled in self._handled if handled >= floor}
+
+    async def _finish(self, bot: object) -> None:
+        """On stop: let the handlers in hand finish, then confirm what was handled."""
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight.values()), timeout=_GRACE_ON_STOP)
+        if self._highest >= 0:
+            with contextlib.suppress(NetworkError, TimedOut, RetryAfter):
+                await self._application.bot.get_updates(
+                    offset=self.offset, timeout=0, allowed_updates=self._allowed
+                )
+
+
+async def serve_polling(
+    application: FactdeskApp, *, poll_timeout: int, allowed_updates: Sequence[str]
+) -> None:
+    """Run the bot by long polling until SIGINT or SIGTERM, then stop cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, stop.set)
+    async with application:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        try:
+            await ConfirmingPoller(
+                application, timeout=poll_timeout, allowed_updates=allowed_updates
+            ).run(stop)
+        finally:
+            await application.stop()
+            if application.post_stop is not None:
+                await application.post_stop(application)
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]

@@ -1,0 +1,104 @@
+"""Review walks (`review_session`): which claim a reviewer is on in a chat, and what it owes.
+
+The moves are compare-and-set updates (a step is taken only if the walk is still where the button
+was drawn for), so of two racing taps only one moves the walk.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from db.models import ReviewSession, utcnow
+from domain.verdicts import Rating
+from domain.walk import WalkState
+
+
+class WalkRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, reviewer_id: int, chat_id: int) -> ReviewSession | None:
+        statement = (
+            select(ReviewSession)
+            .where(ReviewSession.reviewer_id == reviewer_id)
+            .where(ReviewSession.chat_id == chat_id)
+        )
+        return self._session.exec(statement).first()
+
+    def state(self, reviewer_id: int, chat_id: int) -> WalkState | None:
+        walk = self.get(reviewer_id, chat_id)
+        if walk is None:
+            return None
+        return WalkState(walk.article_id, walk.claim_id, walk.pending_rating, walk.claim_message_id)
+
+    def start(self, *, reviewer_id: int, chat_id: int, article_id: int, claim_id: int) -> None:
+        """Point the reviewer's walk in this chat at a claim, replacing any earlier walk."""
+        walk = self.get(reviewer_id, chat_id)
+        if walk is None:
+            walk = ReviewSession(reviewer_id=reviewer_id, chat_id=chat_id, article_id=article_id)
+        walk.article_id, walk.claim_id = article_id, claim_id
+        walk.claim_message_id, walk.pending_rating, walk.updated_at = None, None, utcnow()
+        self._session.add(walk)
+        self._session.flush()
+
+    def owe_source(
+        self,
+        *,
+        reviewer_id: int,
+        chat_id: int,
+        claim_id: int,
+        rating: Rating,
+        message_id: int | None,
+    ) -> bool:
+        """Compare-and-set the rating awaiting a source (and the card's message). False when a
+        double tap or another replica got there first, so one tap gives one verdict."""
+        result = self._session.exec(
+            update(ReviewSession)
+            .where(col(ReviewSession.reviewer_id) == reviewer_id)
+            .where(col(ReviewSession.chat_id) == chat_id)
+            .where(col(ReviewSession.claim_id) == claim_id)
+            .where(col(ReviewSession.pending_rating).is_(None))
+            .values(pending_rating=rating, claim_message_id=message_id, updated_at=utcnow())
+        )
+        return bool(result.rowcount == 1)
+
+    def move(
+        self,
+        *,
+        reviewer_id: int,
+        chat_id: int,
+        from_claim_id: int,
+        to_claim_id: int | None,
+    ) -> bool:
+        """Advance the walk past a claim, only if it is still on that claim."""
+        result = self._session.exec(
+            update(ReviewSession)
+            .where(col(ReviewSession.reviewer_id) == reviewer_id)
+            .where(col(ReviewSession.chat_id) == chat_id)
+            .where(col(ReviewSession.claim_id) == from_claim_id)
+            .values(
+                claim_id=to_claim_id,
+                pending_rating=None,
+                claim_message_id=None,
+                updated_at=utcnow(),
+            )
+        )
+        return bool(result.rowcount == 1)
+
+    def clear_pending(self, *, reviewer_id: int, chat_id: int, claim_id: int) -> bool:
+        result = self._session.exec(
+            update(ReviewSession)
+            .where(col(ReviewSession.reviewer_id) == reviewer_id)
+            .where(col(ReviewSession.chat_id) == chat_id)
+            .where(col(ReviewSession.claim_id) == claim_id)
+            .where(col(ReviewSession.pending_rating).is_not(None))
+            .values(pending_rating=None, updated_at=utcnow())
+        )
+        return bool(result.rowcount == 1)
+
+    def end(self, reviewer_id: int, chat_id: int) -> None:
+        walk = self.get(reviewer_id, chat_id)
+        if walk is not None:
+            self._session.delete(walk)
+            self._session.flush()
