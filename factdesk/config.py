@@ -128,7 +128,7 @@ class Settings(BaseSettings):
     factdesk_index_dir: Path | None = Field(
         default=None,
         description="Folder of the claim search index; default: beside the SQLite file "
-        "(factdesk.db -> factdesk.index/), or ./factdesk-index for a server database.",
+        "(factdesk.db -> factdesk.index/); with PostgreSQL set one per replica (else in memory).",
     )
     factdesk_index_poll_ms: int = Field(
         default=0,
@@ -240,17 +240,16 @@ class Settings(BaseSettings):
 
 def default_index_dir(database_url: str) -> Path | None:
     """Where the index lives unless configured: beside a SQLite file (``factdesk.db`` ->
-    ``factdesk.index/``), ``factdesk-index/`` in the working folder for a server database, and in
-    memory for an in-memory SQLite database (None)."""
+    ``factdesk.index/``); in memory (None) for an in-memory SQLite or a server database."""
     prefix = "sqlite:///"
     if database_url.startswith(prefix):
         path = database_url[len(prefix) :].split("?", 1)[0]
         if not path or path == ":memory:":
             return None
         return Path(path).with_suffix(".index")
-    if database_url.startswith("sqlite"):
-        return None
-    return Path("factdesk-index")
+    # A server database has no folder of its own: each replica names one (FACTDESK_INDEX_DIR),
+    # else its index lives in memory and is rebuilt at every start.
+    return None
 
 
 class ConfigError(Exception):

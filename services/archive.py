@@ -187,6 +187,13 @@ class ClaimArchive:
                 logger.warning("rebuilding the claim index: %s", error)
         if index is None:
             self._rebuild(progress=progress, embed=embed)
+        elif index.meta.get("database") not in (None, self._database_name()):
+            logger.warning("rebuilding the claim index: it was built for another database")
+            index.close()
+            self._overlay = None
+            if not index.writable:  # another process writes that folder: never wipe it
+                self._folder = None
+            self._rebuild(progress=progress, embed=embed)
         else:
             self._index = index
             self._position = LogPosition.from_json(index.meta.get("position"))
@@ -310,8 +317,19 @@ class ClaimArchive:
         if self._overlay is not None:
             self._overlay.commit()
 
+    def _database_name(self) -> str:
+        """Which database the index copies (host, port, name; never the password)."""
+        if self._db is None:
+            return ""
+        url = self._db.engine.url
+        return f"{url.get_backend_name()}://{url.host or ''}:{url.port or ''}/{url.database or ''}"
+
     def _meta(self) -> dict[str, object]:
-        return {"position": self._position.to_json(), "fill_cursor": self._fill_cursor}
+        return {
+            "database": self._database_name(),
+            "position": self._position.to_json(),
+            "fill_cursor": self._fill_cursor,
+        }
 
     # -- embeddings ------------------------------------------------------------------------
 

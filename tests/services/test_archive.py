@@ -266,3 +266,26 @@ def test_a_words_only_archive_matches_meanwhile_and_fills_its_embeddings_in_step
         assert claims.pending_embeddings() == 0
     finally:
         claims.close()
+
+
+def test_an_index_built_for_another_database_is_rebuilt(tmp_path: Path) -> None:
+    folder = tmp_path / "shared.index"
+    engines = []
+    for name in ("a", "b"):
+        url = f"sqlite:///{tmp_path / (name + '.db')}"
+        upgrade(url)
+        engines.append(make_engine(url))
+    ids_a = _seed(engines[0], {"x": ARCHIVED["obama"]})
+    ids_b = _seed(engines[1], {"y": ARCHIVED["crime"], "z": ARCHIVED["isis"]})
+    first = ClaimArchive.open(Database(engines[0]), index_dir=folder)
+    first.close()
+    second = ClaimArchive.open(Database(engines[1]), index_dir=folder)
+    try:
+        assert second.rebuilt and len(second) == 2
+        assert [m.claim_id for m in second.search(None, ARCHIVED["crime"], limit=1)] == [ids_b["y"]]
+        found = second.search(None, ARCHIVED["obama"])
+        assert ids_a and all(m.claim_text != ARCHIVED["obama"] for m in found)
+    finally:
+        second.close()
+        for engine in engines:
+            engine.dispose()
