@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
     from telegram.ext import Application
 
+    from db.uow import Database
     from domain.archived import ArchivedVerdict
-    from domain.extraction import Extraction
     from factdesk.config import Settings
     from services.archive import ClaimArchive
     from services.import_workers import ChunkPreparation
@@ -280,12 +279,10 @@ def import_archive(
 
 def _index_import(embed: str) -> None:
     """Bring the claim index up to date with the import: words always, meaning by ``embed``."""
-    from db.engine import make_engine
-
     settings = _settings()
-    engine = make_engine(settings.database_url)
+    db = _database(settings)
     try:
-        archive = _open_archive(settings, engine, embed=False)
+        archive = _open_archive(settings, db, embed=False)
         try:
             pending = archive.pending_embeddings()
             now = embed == "now" or (
@@ -302,7 +299,7 @@ def _index_import(embed: str) -> None:
         finally:
             archive.close()
     finally:
-        engine.dispose()
+        db.dispose()
 
 
 def _load_with_progress(name: str, prepared: ChunkPreparation) -> ImportSummary:
@@ -356,29 +353,35 @@ def search(
     limit: Annotated[int, typer.Option(min=1, help="Candidates per text")] = 5,
 ) -> None:
     """Look texts up in the archive of checked claims, best match first."""
-    from db.engine import make_engine
-    from db.migrate import upgrade
-
     settings = _settings()
-    upgrade(settings.database_url)
     # Lines from stdin are answered as they arrive, so another program can keep one process open
     # and ask one question at a time.
     queries = iter(texts) if texts else (line.strip() for line in sys.stdin)
-    engine = make_engine(settings.database_url)
+    db = _database(settings)
     try:
-        archive = _open_archive(settings, engine)
+        archive = _open_archive(settings, db)
         try:
             for query in queries:
                 if query:
-                    _print_matches(query, archive.search(query, limit=limit), as_json=as_json)
+                    _print_matches(query, archive.search(None, query, limit=limit), as_json=as_json)
                     sys.stdout.flush()
         finally:
             archive.close()
     finally:
-        engine.dispose()
+        db.dispose()
 
 
-def _open_archive(settings: Settings, engine: Engine, *, embed: bool = True) -> ClaimArchive:
+def _database(settings: Settings) -> Database:
+    """The database, its schema brought up to date first (as every command does)."""
+    from db.engine import make_engine
+    from db.migrate import upgrade
+    from db.uow import Database
+
+    upgrade(settings.database_url)
+    return Database(make_engine(settings.database_url))
+
+
+def _open_archive(settings: Settings, db: Database, *, embed: bool = True) -> ClaimArchive:
     """The claim archive with its index opened (or rebuilt, with a progress bar on a terminal)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -396,7 +399,7 @@ def _open_archive(settings: Settings, engine: Engine, *, embed: bool = True) -> 
             progress.update(task, completed=done, total=total)
 
         return ClaimArchive.open(
-            engine,
+            db,
             index_dir=settings.index_dir,
             similar_threshold=settings.factdesk_similar_threshold,
             poll_seconds=settings.factdesk_index_poll_ms / 1000,
@@ -428,12 +431,10 @@ def index_fill(
     """Embed the archived claims still matched by words only (after a large import)."""
     import time
 
-    from db.engine import make_engine
-
     settings = _settings()
-    engine = make_engine(settings.database_url)
+    db = _database(settings)
     try:
-        archive = _open_archive(settings, engine, embed=False)
+        archive = _open_archive(settings, db, embed=False)
         try:
             start = time.perf_counter()
             done = _fill_embeddings(archive, limit=limit)
@@ -446,7 +447,7 @@ def index_fill(
         finally:
             archive.close()
     finally:
-        engine.dispose()
+        db.dispose()
 
 
 def _print_matches(query: str, found: list[ArchivedVerdict], *, as_json: bool) -> None:
@@ -472,112 +473,6 @@ def _print_matches(query: str, found: list[ArchivedVerdict], *, as_json: bool) -
         mark = "same" if m.same else "    "
         typer.echo(f"  {rank}. {m.score:5.1f} {mark} {m.rating.label}: {m.claim_text}")
         typer.echo(f"     source: {m.source_url or '—'}")
-
-
-@app.command()
-def extract(
-    source: Annotated[
-        str, typer.Argument(metavar="[FILE|URL|-]", help="A file, an http(s) link, or - for stdin")
-    ] = "-",
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line")] = False,
-    limit: Annotated[
-        int | None,
-        typer.Option(min=0, help="Claims offered at most (default FACTDESK_MAX_CLAIMS; 0: all)"),
-    ] = None,
-    show_all: Annotated[
-        bool, typer.Option("--all", help="Also list the sentences that are not offered")
-    ] = False,
-    sentences: Annotated[
-        bool, typer.Option("--sentences", help="Each input line is one sentence, scored alone")
-    ] = False,
-) -> None:
-    """Pick the check-worthy claims out of an article, as the bot does, in article order."""
-    from domain.extraction import extract as extract_article
-    from domain.extraction import score_sentences
-
-    settings = _settings()
-    text = _article_text(source, settings)
-    if not text.strip():
-        _fail(f"{'stdin' if source == '-' else source} has no text to read")
-    cap = settings.factdesk_max_claims if limit is None else (limit or None)
-    numbers: list[int] | None = None
-    if sentences:
-        lines = text.splitlines()
-        numbers = [n for n, line in enumerate(lines, start=1) if line.strip()]
-        result = score_sentences(lines, max_claims=cap)
-    else:
-        result = extract_article(text[: settings.factdesk_max_article_chars], max_claims=cap)
-    _print_extraction(result, as_json=as_json, show_all=show_all, line_numbers=numbers)
-
-
-def _article_text(source: str, settings: Settings) -> str:
-    """The text behind a file name, a link or stdin; unreadable input ends the command (2)."""
-    from domain.documents import DocumentError, document_text
-
-    if source.startswith(("http://", "https://")):
-        import asyncio
-
-        from domain.links import ArticleFetcher, LinkError
-
-        fetcher = ArticleFetcher(
-            allow_private=settings.factdesk_allow_private_urls,
-            timeout=settings.factdesk_fetch_timeout,
-        )
-        try:
-            return asyncio.run(fetcher.fetch(source)).text
-        except LinkError as error:
-            _fail(f"{source}: {error}")
-    name = "stdin.txt" if source == "-" else source
-    try:
-        content = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-        return document_text(content, name, None)
-    except OSError as error:
-        _fail(f"cannot read {source}: {error.strerror or error}")
-    except DocumentError as error:
-        _fail(f"{name}: {error}")
-
-
-def _print_extraction(
-    result: Extraction, *, as_json: bool, show_all: bool, line_numbers: list[int] | None
-) -> None:
-    """Claims (or every weighed sentence with --all) to stdout; notes about them to stderr.
-
-    With --sentences, each JSON object also gives the input ``line`` it answers.
-    """
-    import json
-
-    if result.fallback:
-        typer.echo(
-            f"factdesk: the text reads as {result.language!r}; the model knows English only, so "
-            "claims were scored by figures, names and attributions",
-            err=True,
-        )
-    shown = result.scored if show_all else result.claims
-    line_of = dict(zip(map(id, result.scored), line_numbers or [], strict=False))
-    for item in shown:
-        if as_json:
-            row: dict[str, object] = {
-                "text": item.text,
-                "score": item.score,
-                "claim": item.offered,
-                "position": item.position,
-                "sentence": item.sentence,
-                "claimant": item.claimant,
-                "language": result.language,
-            }
-            if line_numbers is not None:
-                row["line"] = line_of[id(item)]
-            typer.echo(json.dumps(row, ensure_ascii=False))
-        else:
-            mark = " " if item.offered else "-"
-            who = f"  [{item.claimant}]" if item.claimant else ""
-            typer.echo(f"{item.score:.2f} {mark} {item.text}{who}")
-    if result.withheld:
-        typer.echo(
-            f"factdesk: {result.withheld} more check-worthy sentences not offered "
-            "(the cap; --limit 0 offers all)",
-            err=True,
-        )
 
 
 def main() -> None:

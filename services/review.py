@@ -34,7 +34,7 @@ from domain.walk import (
     decide_advance,
     refuse_turn,
 )
-from services.archive import ClaimArchive, reading_in
+from services.archive import ClaimArchive
 from services.verdicts import article_summary, notices_for, record_act
 
 
@@ -353,7 +353,6 @@ class ReviewService:
                 message_id=message_id,
                 ends_assignment=from_queue,
             )
-            self._archive.mark_changed()
         elif advance.ends_assignment_as_skipped:
             tx.assignments.end(
                 claim_id=claim_id,
@@ -378,11 +377,7 @@ class ReviewService:
         The claim's own verdicts are never shown on its card: a second reviewer reviews blind.
         """
         assert claim.id is not None and claim.article_id is not None
-        with reading_in(tx.session):
-            earlier, similar = self._archive.lookup(claim.text)
-        if earlier is not None and earlier.claim_id == claim.id:
-            earlier = None
-        similar = [item for item in similar if item.claim_id != claim.id]
+        earlier, similar = self._archive.lookup(tx, claim.text, exclude=claim.id)
         return ClaimCard(
             claim_id=claim.id,
             article_id=claim.article_id,
