@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from db.uow import Database
     from domain.archived import ArchivedVerdict
+    from domain.extraction import Extraction
     from factdesk.config import Settings
     from services.archive import ClaimArchive
     from services.import_workers import ChunkPreparation
@@ -473,6 +474,112 @@ def _print_matches(query: str, found: list[ArchivedVerdict], *, as_json: bool) -
         mark = "same" if m.same else "    "
         typer.echo(f"  {rank}. {m.score:5.1f} {mark} {m.rating.label}: {m.claim_text}")
         typer.echo(f"     source: {m.source_url or '—'}")
+
+
+@app.command()
+def extract(
+    source: Annotated[
+        str, typer.Argument(metavar="[FILE|URL|-]", help="A file, an http(s) link, or - for stdin")
+    ] = "-",
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line")] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(min=0, help="Claims offered at most (default FACTDESK_MAX_CLAIMS; 0: all)"),
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also list the sentences that are not offered")
+    ] = False,
+    sentences: Annotated[
+        bool, typer.Option("--sentences", help="Each input line is one sentence, scored alone")
+    ] = False,
+) -> None:
+    """Pick the check-worthy claims out of an article, as the bot does, in article order."""
+    from domain.extraction import extract as extract_article
+    from domain.extraction import score_sentences
+
+    settings = _settings()
+    text = _article_text(source, settings)
+    if not text.strip():
+        _fail(f"{'stdin' if source == '-' else source} has no text to read")
+    cap = settings.factdesk_max_claims if limit is None else (limit or None)
+    numbers: list[int] | None = None
+    if sentences:
+        lines = text.splitlines()
+        numbers = [n for n, line in enumerate(lines, start=1) if line.strip()]
+        result = score_sentences(lines, max_claims=cap)
+    else:
+        result = extract_article(text[: settings.factdesk_max_article_chars], max_claims=cap)
+    _print_extraction(result, as_json=as_json, show_all=show_all, line_numbers=numbers)
+
+
+def _article_text(source: str, settings: Settings) -> str:
+    """The text behind a file name, a link or stdin; unreadable input ends the command (2)."""
+    from domain.documents import DocumentError, document_text
+
+    if source.startswith(("http://", "https://")):
+        import asyncio
+
+        from domain.links import ArticleFetcher, LinkError
+
+        fetcher = ArticleFetcher(
+            allow_private=settings.factdesk_allow_private_urls,
+            timeout=settings.factdesk_fetch_timeout,
+        )
+        try:
+            return asyncio.run(fetcher.fetch(source)).text
+        except LinkError as error:
+            _fail(f"{source}: {error}")
+    name = "stdin.txt" if source == "-" else source
+    try:
+        content = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        return document_text(content, name, None)
+    except OSError as error:
+        _fail(f"cannot read {source}: {error.strerror or error}")
+    except DocumentError as error:
+        _fail(f"{name}: {error}")
+
+
+def _print_extraction(
+    result: Extraction, *, as_json: bool, show_all: bool, line_numbers: list[int] | None
+) -> None:
+    """Claims (or every weighed sentence with --all) to stdout; notes about them to stderr.
+
+    With --sentences, each JSON object also gives the input ``line`` it answers.
+    """
+    import json
+
+    if result.fallback:
+        typer.echo(
+            f"factdesk: the text reads as {result.language!r}; the model knows English only, so "
+            "claims were scored by figures, names and attributions",
+            err=True,
+        )
+    shown = result.scored if show_all else result.claims
+    line_of = dict(zip(map(id, result.scored), line_numbers or [], strict=False))
+    for item in shown:
+        if as_json:
+            row: dict[str, object] = {
+                "text": item.text,
+                "score": item.score,
+                "claim": item.offered,
+                "position": item.position,
+                "sentence": item.sentence,
+                "claimant": item.claimant,
+                "language": result.language,
+            }
+            if line_numbers is not None:
+                row["line"] = line_of[id(item)]
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        else:
+            mark = " " if item.offered else "-"
+            who = f"  [{item.claimant}]" if item.claimant else ""
+            typer.echo(f"{item.score:.2f} {mark} {item.text}{who}")
+    if result.withheld:
+        typer.echo(
+            f"factdesk: {result.withheld} more check-worthy sentences not offered "
+            "(the cap; --limit 0 offers all)",
+            err=True,
+        )
 
 
 def main() -> None:
