@@ -150,7 +150,7 @@ async def _post_init(application: FactdeskApp) -> None:
     """Register the command menu and load the archive before the first update arrives."""
     await application.bot.set_my_commands(COMMANDS)
     shared = services_of(application)
-    await asyncio.to_thread(shared.archive.refresh)
+    await asyncio.to_thread(shared.archive.load, shared.db)
     logger.info("archive loaded: %s checked claims", len(shared.archive))
 
 

@@ -91,7 +91,9 @@ def decode(data: str | None) -> Callback:
 def _number(text: str, *, page: bool) -> int:
     """A claim id (1..2**63 - 1), or a queue page number (0..MAX_PAGE) for page buttons."""
     if page:
-        if text.isascii() and text.isdigit() and len(text) <= 7 and int(text) <= MAX_PAGE:
+        # Written as the bot writes it: ASCII digits, no leading zeros, within the cap.
+        digits = text.isascii() and text.isdigit() and len(text) <= 7
+        if digits and int(text) <= MAX_PAGE and text == str(int(text)):
             return int(text)
         raise ValueError(text)
     number = parse_id(text)

@@ -4,8 +4,8 @@ The ``verdict`` table is an append-only log (reviews, settlements, retractions, 
 index follows it by verdict id: the ids written since it last looked (and the ids it is still
 waiting for, see ``domain/log_position.py``) name the claims whose standing changed, and
 :func:`claim_states` says what each of those claims now is. A claim is *archived* (matched
-against new claims) while its newest verdict is an import, or a review or settlement that made the
-claim final, with a rating that judges the claim ("Not a claim" is not reused).
+against new claims) while it is final and its newest standing verdict (``Verdict.standing``)
+judges it ("Not a claim" is not reused).
 """
 
 from __future__ import annotations
@@ -20,9 +20,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
 from db.models import Claim, Reviewer, Verdict
-from domain.verdicts import Rating
-
-_FINAL = ("checked", "not_a_claim")
+from domain.verdicts import ClaimStatus, Rating
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,36 +72,43 @@ def verdicts_after(
     return [(int(vid), int(cid)) for vid, cid in session.execute(statement)]
 
 
-def _state_query() -> Any:  # a Select; its row type is spelled out in _state
+def _states(session: Session, claims: list[Any], verdict_filter: Any) -> list[ClaimState]:
+    """The state of each claim row (id, text, normalized text, status): its newest standing
+    verdict is looked up in one grouped query over ``verdict_filter`` (a range or list of claim
+    ids, served by the claim_id index; a correlated subquery per claim was quadratic on SQLite
+    once ``verdict.standing`` had an index of its own)."""
+    if not claims:
+        return []
     newest = (
-        sa_select(func.max(Verdict.id))
-        .where(col(Verdict.claim_id) == col(Claim.id))
-        .correlate(Claim)
-        .scalar_subquery()
+        sa_select(col(Verdict.claim_id), func.max(col(Verdict.id)).label("vid"))
+        .where(verdict_filter, col(Verdict.standing))
+        .group_by(col(Verdict.claim_id))
+        .subquery()
     )
-    return (
-        sa_select(
-            col(Claim.id),
-            col(Claim.text),
-            col(Claim.normalized_text),
-            col(Claim.status),
-            col(Verdict.kind),
-            col(Verdict.rating),
+    ratings = {
+        int(cid): rating
+        for cid, rating in session.execute(
+            sa_select(newest.c.claim_id, col(Verdict.rating)).join(
+                Verdict, col(Verdict.id) == newest.c.vid
+            )
         )
-        .select_from(Claim)
-        .join(Verdict, col(Verdict.id) == newest, isouter=True)
-    )
+    }
+    states = []
+    for claim_id, text, normalized, status in claims:
+        rating = ratings.get(int(claim_id))
+        archived = (
+            ClaimStatus(status).is_final and rating is not None and Rating(rating).is_judgement
+        )
+        states.append(
+            ClaimState(
+                claim_id=int(claim_id), text=text, normalized_text=normalized, archived=archived
+            )
+        )
+    return states
 
 
-def _state(
-    row: tuple[int, str, str, str, str | None, str | None],
-) -> ClaimState:
-    claim_id, text, normalized, status, kind, rating = row
-    final = kind == "import" or (kind not in (None, "retraction") and status in _FINAL)
-    archived = final and rating is not None and Rating(rating).is_judgement
-    return ClaimState(
-        claim_id=int(claim_id), text=text, normalized_text=normalized, archived=archived
-    )
+def _claim_rows() -> Any:
+    return sa_select(col(Claim.id), col(Claim.text), col(Claim.normalized_text), col(Claim.status))
 
 
 def claim_states(*, session: Session, claim_ids: Collection[int]) -> list[ClaimState]:
@@ -111,8 +116,9 @@ def claim_states(*, session: Session, claim_ids: Collection[int]) -> list[ClaimS
     ids = list(claim_ids)
     states: list[ClaimState] = []
     for start in range(0, len(ids), 10_000):  # bound the bound parameters (SQLite's limit)
-        statement = _state_query().where(col(Claim.id).in_(ids[start : start + 10_000]))
-        states.extend(_state(tuple(row)) for row in session.execute(statement))
+        chunk = ids[start : start + 10_000]
+        rows = list(session.execute(_claim_rows().where(col(Claim.id).in_(chunk))))
+        states.extend(_states(session, rows, col(Verdict.claim_id).in_(chunk)))
     return states
 
 
@@ -120,14 +126,24 @@ def claims_after(*, session: Session, after_claim_id: int, limit: int) -> list[C
     """The next ``limit`` claims by id after ``after_claim_id``, archived or not (a rebuild and
     the embedding fill page through the archive with this)."""
     statement = (
-        _state_query().where(col(Claim.id) > after_claim_id).order_by(col(Claim.id)).limit(limit)
+        _claim_rows().where(col(Claim.id) > after_claim_id).order_by(col(Claim.id)).limit(limit)
     )
-    return [_state(tuple(row)) for row in session.execute(statement)]
+    rows = list(session.execute(statement))
+    if not rows:
+        return []
+    first, last = int(rows[0][0]), int(rows[-1][0])
+    return _states(session, rows, col(Verdict.claim_id).between(first, last))
 
 
 def _standing_statement() -> Any:
-    """Built once: the claims' standing verdicts, for an expanding list of claim ids."""
+    """Built once: the newest standing verdict of each claim in an expanding list of ids."""
     ids: Any = bindparam("ids", expanding=True)
+    newest = (
+        sa_select(func.max(col(Verdict.id)).label("vid"))
+        .where(col(Verdict.claim_id).in_(ids), col(Verdict.standing))
+        .group_by(col(Verdict.claim_id))
+        .subquery()
+    )
     return (
         sa_select(
             col(Verdict.claim_id),
@@ -140,11 +156,9 @@ def _standing_statement() -> Any:
             col(Reviewer.name),
             col(Verdict.reviewer_id),
         )
+        .join(newest, newest.c.vid == col(Verdict.id))
         .join(Claim, col(Claim.id) == col(Verdict.claim_id))
         .join(Reviewer, col(Reviewer.id) == col(Verdict.reviewer_id), isouter=True)
-        .where(col(Verdict.claim_id).in_(ids))
-        .where(col(Verdict.standing))  # domain.verdicts.standing, kept by every write
-        .order_by(col(Verdict.id))
     )
 
 

@@ -10,7 +10,7 @@ from domain.verdicts import Rating
 
 @dataclass(frozen=True, slots=True)
 class ArchivedVerdict:
-    """An earlier verdict as the reviewer sees it next to a new claim, with why it matched."""
+    """A checked claim the archive found, with its standing verdict and how well it matched."""
 
     claim_id: int
     claim_text: str
@@ -21,12 +21,14 @@ class ArchivedVerdict:
     checked_at: datetime
     score: float
     same: bool
+    # Why it matched (the hybrid archive, services/archive.py): "same figures: 8000";
+    # and what differs when it is only similar: "13 → 31", "another person: Obama / Clinton".
     agrees: tuple[str, ...] = ()
     differs: tuple[str, ...] = ()
 
     @property
     def explanation(self) -> str:
-        """One line for the card: "Same claim" or "Similar, not the same: 13 → 31"."""
+        """One line for the card: "Same claim (…)" or "Similar, not the same: 13 → 31"."""
         if self.same:
             return "Same claim" + (f" ({', '.join(self.agrees)})" if self.agrees else "")
         if self.differs:

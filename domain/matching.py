@@ -8,7 +8,8 @@ score is high *and* no meaning-changing difference is detected.
 Two matchers live here. :func:`compare_claims` is the decision of the hybrid archive
 (``services/archive.py`` over ``domain/claim_index.py``: tantivy BM25 + sentence embeddings),
 which replaces the in-memory :class:`ClaimIndex` below; the rule and its calibration are described
-at ``compare_claims``. :class:`ClaimIndex` stays until the bot is switched to the new archive.
+at ``compare_claims``. No service uses :class:`ClaimIndex` any more: it stays for
+``bench/matching.py`` and ``bench/calibrate_matching.py``, and can go with them.
 
 Pipeline of :class:`ClaimIndex` for one query (texts pass through
 :func:`domain.normalize.normalize_claim`):

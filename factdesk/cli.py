@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
     from telegram.ext import Application
 
+    from db.uow import Database
     from domain.archived import ArchivedVerdict
     from domain.extraction import Extraction
     from factdesk.config import Settings
@@ -280,12 +280,10 @@ def import_archive(
 
 def _index_import(embed: str) -> None:
     """Bring the claim index up to date with the import: words always, meaning by ``embed``."""
-    from db.engine import make_engine
-
     settings = _settings()
-    engine = make_engine(settings.database_url)
+    db = _database(settings)
     try:
-        archive = _open_archive(settings, engine, embed=False)
+        archive = _open_archive(settings, db, embed=False)
         try:
             pending = archive.pending_embeddings()
             now = embed == "now" or (
@@ -302,7 +300,7 @@ def _index_import(embed: str) -> None:
         finally:
             archive.close()
     finally:
-        engine.dispose()
+        db.dispose()
 
 
 def _load_with_progress(name: str, prepared: ChunkPreparation) -> ImportSummary:
@@ -356,29 +354,35 @@ def search(
     limit: Annotated[int, typer.Option(min=1, help="Candidates per text")] = 5,
 ) -> None:
     """Look texts up in the archive of checked claims, best match first."""
-    from db.engine import make_engine
-    from db.migrate import upgrade
-
     settings = _settings()
-    upgrade(settings.database_url)
     # Lines from stdin are answered as they arrive, so another program can keep one process open
     # and ask one question at a time.
     queries = iter(texts) if texts else (line.strip() for line in sys.stdin)
-    engine = make_engine(settings.database_url)
+    db = _database(settings)
     try:
-        archive = _open_archive(settings, engine)
+        archive = _open_archive(settings, db)
         try:
             for query in queries:
                 if query:
-                    _print_matches(query, archive.search(query, limit=limit), as_json=as_json)
+                    _print_matches(query, archive.search(None, query, limit=limit), as_json=as_json)
                     sys.stdout.flush()
         finally:
             archive.close()
     finally:
-        engine.dispose()
+        db.dispose()
 
 
-def _open_archive(settings: Settings, engine: Engine, *, embed: bool = True) -> ClaimArchive:
+def _database(settings: Settings) -> Database:
+    """The database, its schema brought up to date first (as every command does)."""
+    from db.engine import make_engine
+    from db.migrate import upgrade
+    from db.uow import Database
+
+    upgrade(settings.database_url)
+    return Database(make_engine(settings.database_url))
+
+
+def _open_archive(settings: Settings, db: Database, *, embed: bool = True) -> ClaimArchive:
     """The claim archive with its index opened (or rebuilt, with a progress bar on a terminal)."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -396,7 +400,7 @@ def _open_archive(settings: Settings, engine: Engine, *, embed: bool = True) -> 
             progress.update(task, completed=done, total=total)
 
         return ClaimArchive.open(
-            engine,
+            db,
             index_dir=settings.index_dir,
             similar_threshold=settings.factdesk_similar_threshold,
             poll_seconds=settings.factdesk_index_poll_ms / 1000,
@@ -428,12 +432,10 @@ def index_fill(
     """Embed the archived claims still matched by words only (after a large import)."""
     import time
 
-    from db.engine import make_engine
-
     settings = _settings()
-    engine = make_engine(settings.database_url)
+    db = _database(settings)
     try:
-        archive = _open_archive(settings, engine, embed=False)
+        archive = _open_archive(settings, db, embed=False)
         try:
             start = time.perf_counter()
             done = _fill_embeddings(archive, limit=limit)
@@ -446,7 +448,7 @@ def index_fill(
         finally:
             archive.close()
     finally:
-        engine.dispose()
+        db.dispose()
 
 
 def _print_matches(query: str, found: list[ArchivedVerdict], *, as_json: bool) -> None:

@@ -6,7 +6,6 @@ Settings come from the environment or a `.env` file in the working directory. Th
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import time as dt_time
 from pathlib import Path
@@ -132,10 +131,13 @@ class Settings(BaseSettings):
     factdesk_index_dir: Path | None = Field(
         default=None,
         description="Folder of the claim search index; default: beside the SQLite file "
-        "(factdesk.db -> factdesk.index/), or ./factdesk-index for a server database.",
+        "(factdesk.db -> factdesk.index/); with PostgreSQL set one per replica (else in memory).",
     )
     factdesk_index_poll_ms: int = Field(
-        default=500, ge=0, description="How often a lookup polls the verdict log for changes."
+        default=0,
+        ge=0,
+        description="A lookup polls the verdict log for changes at most this often (0: before "
+        "every lookup, about a millisecond, so a verdict committed before it is always seen).",
     )
     factdesk_embed_now_limit: int = Field(
         default=50_000,
@@ -241,23 +243,16 @@ class Settings(BaseSettings):
 
 def default_index_dir(database_url: str) -> Path | None:
     """Where the index lives unless configured: beside a SQLite file (``factdesk.db`` ->
-    ``factdesk.index/``), in memory for an in-memory SQLite database (None), and for a server
-    database ``factdesk-index-<id>/`` in the working folder, the id naming the server and database
-    (never the password): an index folder follows one database's verdict log, so two databases
-    must never share one."""
+    ``factdesk.index/``); in memory (None) for an in-memory SQLite or a server database."""
     prefix = "sqlite:///"
     if database_url.startswith(prefix):
         path = database_url[len(prefix) :].split("?", 1)[0]
         if not path or path == ":memory:":
             return None
         return Path(path).with_suffix(".index")
-    if database_url.startswith("sqlite"):
-        return None
-    from sqlalchemy.engine import make_url
-
-    url = make_url(database_url)
-    where = f"{url.host}:{url.port}/{url.database}"
-    return Path(f"factdesk-index-{hashlib.sha256(where.encode()).hexdigest()[:12]}")
+    # A server database has no folder of its own: each replica names one (FACTDESK_INDEX_DIR),
+    # else its index lives in memory and is rebuilt at every start.
+    return None
 
 
 class ConfigError(Exception):

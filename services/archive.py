@@ -25,15 +25,13 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from db import index_feed
-from db.uow import Database
+from db.uow import Database, UnitOfWork
 from domain.archived import ArchivedVerdict
 from domain.claim_index import Candidate, HybridIndex, IndexLocked, IndexUnusable
 from domain.embedding import SentenceEncoder, Vectors, get_encoder
@@ -63,20 +61,33 @@ T = TypeVar("T")
 
 
 class ClaimArchive:
-    """Archived claims and their verdicts, found by wording and by meaning."""
+    """Archived claims and their verdicts, found by wording and by meaning.
+
+    The surface of the former archive: ``load(db)`` at start-up, then ``lookup(tx, text)`` and
+    ``search(tx, text)`` inside the caller's unit of work (``tx`` may be None: the archive then
+    reads in units of its own), ``len()``; plus :meth:`fill_embeddings` for a background job and
+    :meth:`close` on stop.
+    """
 
     def __init__(
         self,
-        engine: Engine,
         *,
-        index_dir: Path | None,
+        index_dir: Path | None = None,
         similar_threshold: float = 50.0,
-        poll_seconds: float = 0.5,
+        same_threshold: float | None = None,
+        poll_seconds: float = 0.0,
+        embed_limit: int = 50_000,
         encoder: SentenceEncoder | None = None,
     ) -> None:
-        """Only sets up: the index is opened by :meth:`open`, or on first use (:meth:`refresh`,
-        which the bot calls in a thread at start-up, a lookup, or ``len``)."""
-        self._engine = engine
+        """Only sets up; :meth:`load` (or the first lookup) opens the index.
+
+        ``index_dir`` None keeps the index in memory (rebuilt at every start). ``same_threshold``
+        is accepted for the former archive's callers and ignored: "same" is decided by
+        :func:`domain.matching.compare_claims`.
+        """
+        del same_threshold
+        self._db: Database | None = None
+        self._local = threading.local()  # the caller's session during a tx-scoped call
         self._folder = index_dir
         self._similar = similar_threshold
         self._poll_seconds = poll_seconds
@@ -90,7 +101,7 @@ class ClaimArchive:
         self._last_poll = 0.0
         self._lock = threading.RLock()
         self.rebuilt = False
-        self._embed_limit = 50_000
+        self._embed_limit = embed_limit
         self._standing: dict[int, index_feed.StandingVerdict | None] = {}
         self._generation = 0
         self._pool: ThreadPoolExecutor | None = None
@@ -101,30 +112,57 @@ class ClaimArchive:
     @classmethod
     def open(
         cls,
-        engine: Engine,
+        db: Database,
         *,
         index_dir: Path | None,
         similar_threshold: float = 50.0,
-        poll_seconds: float = 0.5,
+        poll_seconds: float = 0.0,
         progress: Progress | None = None,
         embed: bool = True,
         embed_limit: int = 50_000,
     ) -> ClaimArchive:
-        """Open (or rebuild) the index and catch up with the verdicts recorded since.
+        """An archive with its index opened (or rebuilt) and caught up: :meth:`load` in one call.
 
         A rebuild embeds the claims too when there are at most ``embed_limit`` of them and
         ``embed`` is true; otherwise it indexes their words and leaves the embeddings to
         :meth:`fill_embeddings`.
         """
         archive = cls(
-            engine,
             index_dir=index_dir,
             similar_threshold=similar_threshold,
             poll_seconds=poll_seconds,
+            embed_limit=embed_limit,
         )
-        archive._embed_limit = embed_limit
-        archive._open(progress=progress, embed=embed)
+        archive.load(db, progress=progress, embed=embed)
         return archive
+
+    def load(self, db: Database, *, progress: Progress | None = None, embed: bool = True) -> None:
+        """Open (or rebuild) the index and catch up with the verdicts recorded since (the bot
+        calls this in a thread at start-up, before the first update)."""
+        with self._lock:
+            self._db = db
+            if self._index is None:
+                self._open(progress=progress, embed=embed)
+            else:
+                self.catch_up(everything=True)
+
+    def _read(self, work: Callable[[Session], T]) -> T:
+        """Run a read in the caller's unit of work when there is one, else in one of our own."""
+        session: Session | None = getattr(self._local, "session", None)
+        if session is not None:
+            return work(session)
+        if self._db is None:
+            raise RuntimeError("ClaimArchive.load(db) was not called")
+        return self._db.run(lambda tx: work(tx.session), effect=False)
+
+    @contextmanager
+    def _within(self, tx: UnitOfWork | None) -> Iterator[None]:
+        previous = getattr(self._local, "session", None)
+        self._local.session = tx.session if tx is not None else previous
+        try:
+            yield
+        finally:
+            self._local.session = previous
 
     def _open(self, *, progress: Progress | None, embed: bool) -> None:
         # The encoder's session and the name dictionary load meanwhile (about half a second),
@@ -149,6 +187,13 @@ class ClaimArchive:
                 logger.warning("rebuilding the claim index: %s", error)
         if index is None:
             self._rebuild(progress=progress, embed=embed)
+        elif index.meta.get("database") not in (None, self._database_name()):
+            logger.warning("rebuilding the claim index: it was built for another database")
+            index.close()
+            self._overlay = None
+            if not index.writable:  # another process writes that folder: never wipe it
+                self._folder = None
+            self._rebuild(progress=progress, embed=embed)
         else:
             self._index = index
             self._position = LogPosition.from_json(index.meta.get("position"))
@@ -161,22 +206,20 @@ class ClaimArchive:
         index = HybridIndex.create(self._folder)
         self._index = index
         self.rebuilt = True
-        high = _read(self._engine, lambda s: index_feed.newest_verdict_id(session=s))
+        high = self._read(lambda s: index_feed.newest_verdict_id(session=s))
         # Ids just below the newest that are not visible yet may still commit (PostgreSQL):
         # they are the gaps to watch. Older missing ids are long rolled back.
-        recent = _read(
-            self._engine,
+        recent = self._read(
             lambda s: index_feed.verdicts_after(session=s, after_id=max(0, high - 1000)),
         )
         self._position = LogPosition(high=max(0, high - 1000))
         self._position.advance([vid for vid, _ in recent if vid <= high], now=time.time())
         cursor = 0
         done = 0
-        total = _read(self._engine, lambda s: index_feed.count_claims(session=s))
+        total = self._read(lambda s: index_feed.count_claims(session=s))
         embed = embed and total <= self._embed_limit
         while True:
-            page = _read(
-                self._engine,
+            page = self._read(
                 lambda s: index_feed.claims_after(
                     session=s,
                     after_claim_id=cursor,  # noqa: B023 (called at once)
@@ -209,8 +252,7 @@ class ClaimArchive:
             changed = 0
             while True:
                 high, gaps = self._position.high, list(self._position.gaps)
-                seen = _read(
-                    self._engine,
+                seen = self._read(
                     lambda s: index_feed.verdicts_after(
                         session=s,
                         after_id=high,  # noqa: B023 (called at once)
@@ -220,8 +262,7 @@ class ClaimArchive:
                 if not seen:
                     break
                 claims = {cid for _, cid in seen}
-                states = _read(
-                    self._engine,
+                states = self._read(
                     lambda s: index_feed.claim_states(
                         session=s,
                         claim_ids=claims,  # noqa: B023 (called at once)
@@ -237,19 +278,14 @@ class ClaimArchive:
                 self._index.commit(self._meta())
             return changed
 
-    def mark_changed(self) -> None:
-        """This process just recorded a verdict: the next lookup polls the log at once instead
-        of waiting out ``poll_seconds``, so a reviewer sees their own verdicts straight away."""
-        self._last_poll = 0.0
-
-    def refresh(self) -> None:
-        """Open the index if this archive was only constructed (the bot's start-up calls this in
-        a thread), else poll the verdict log now."""
-        with self._lock:
-            if self._index is None:
-                self._open(progress=None, embed=True)
-                return
-        self.catch_up(everything=True)
+    def refresh(self, tx: UnitOfWork | None = None) -> None:
+        """Poll the verdict log now (opening the index first if :meth:`load` was not called)."""
+        with self._within(tx):
+            with self._lock:
+                if self._index is None:
+                    self._open(progress=None, embed=True)
+                    return
+            self.catch_up(everything=True)
 
     def _opened(self) -> HybridIndex:
         if self._index is None:
@@ -281,8 +317,19 @@ class ClaimArchive:
         if self._overlay is not None:
             self._overlay.commit()
 
+    def _database_name(self) -> str:
+        """Which database the index copies (host, port, name; never the password)."""
+        if self._db is None:
+            return ""
+        url = self._db.engine.url
+        return f"{url.get_backend_name()}://{url.host or ''}:{url.port or ''}/{url.database or ''}"
+
     def _meta(self) -> dict[str, object]:
-        return {"position": self._position.to_json(), "fill_cursor": self._fill_cursor}
+        return {
+            "database": self._database_name(),
+            "position": self._position.to_json(),
+            "fill_cursor": self._fill_cursor,
+        }
 
     # -- embeddings ------------------------------------------------------------------------
 
@@ -310,6 +357,7 @@ class ClaimArchive:
 
     def fill_embeddings(
         self,
+        db: Database | None = None,
         *,
         limit: int | None = None,
         progress: Callable[[int], None] | None = None,
@@ -318,9 +366,12 @@ class ClaimArchive:
         """Embed archived claims that have no vector yet, in claim order, at most about
         ``limit``; returns how many were embedded (0: nothing left).
 
-        Safe to call from a background job while lookups run: the embedding itself happens
-        outside the archive's lock, and each page is committed (so a stop loses little).
+        Safe to call from a background job while lookups run (``db``: the database to read,
+        if not the one given to :meth:`load`): the embedding itself happens outside the
+        archive's lock, and each page is committed (so a stop loses little).
         """
+        if db is not None:
+            self._db = db
         index = self._index
         if index is None or not index.writable:
             return 0
@@ -328,8 +379,7 @@ class ClaimArchive:
         while limit is None or embedded < limit:
             cursor = self._fill_cursor
             size = page_size if limit is None else max(1, min(page_size, limit - embedded))
-            page = _read(
-                self._engine,
+            page = self._read(
                 lambda s: index_feed.claims_after(
                     session=s,
                     after_claim_id=cursor,  # noqa: B023 (called at once)
@@ -359,16 +409,22 @@ class ClaimArchive:
         hidden = sum(1 for claim_id in self._hidden if claim_id in self._index)
         return len(self._index) - hidden + len(self._overlay)
 
-    def lookup(self, text: str) -> tuple[ArchivedVerdict | None, list[ArchivedVerdict]]:
-        """The earlier verdict on the same claim, if any, and up to three on similar claims."""
-        found = self._match(text, _LOOKUP_CANDIDATES)
+    def lookup(
+        self, tx: UnitOfWork | None, text: str, *, exclude: int | None = None
+    ) -> tuple[ArchivedVerdict | None, list[ArchivedVerdict]]:
+        """The earlier verdict on the same claim, if any, and up to three on similar claims;
+        each archived claim once, and never the claim ``exclude`` itself (blind review)."""
+        with self._within(tx):
+            found = self._match(text, _LOOKUP_CANDIDATES + (exclude is not None))
+        found = [m for m in found if m.claim_id != exclude]
         same = next((m for m in found if m.same), None)
         similar = [m for m in found if m is not same and m.score >= self._similar]
         return same, similar[:3]
 
-    def search(self, text: str, *, limit: int = 5) -> list[ArchivedVerdict]:
+    def search(self, tx: UnitOfWork | None, text: str, *, limit: int = 5) -> list[ArchivedVerdict]:
         """The best candidates whatever their score, best first, each claim once."""
-        return self._match(text, limit)
+        with self._within(tx):
+            return self._match(text, limit)
 
     def _match(self, text: str, limit: int) -> list[ArchivedVerdict]:
         self._opened()
@@ -432,8 +488,7 @@ class ClaimArchive:
         wanted = [cid for cid in claim_ids if cid not in cache]
         if wanted:
             generation = self._generation
-            found = _read(
-                self._engine,
+            found = self._read(
                 lambda s: index_feed.standing_verdicts(session=s, claim_ids=wanted),
             )
             with self._lock:
@@ -483,34 +538,14 @@ class ClaimArchive:
                 self._index.close()
 
 
-_caller_session: ContextVar[Session | None] = ContextVar("archive_session", default=None)
-
-
-@contextmanager
-def reading_in(session: Session) -> Iterator[None]:
-    """Let the archive's reads in this block use the caller's unit of work (a card shown by a
-    button press stays one transaction), instead of a transaction of their own."""
-    token = _caller_session.set(session)
-    try:
-        yield
-    finally:
-        _caller_session.reset(token)
-
-
-def _read(engine: Engine, work: Callable[[Session], T]) -> T:
-    """One read of the index feed: in the caller's unit of work inside `reading_in`, else in a
-    unit of its own (retried if the connection drops), which never records an update id."""
-    session = _caller_session.get()
-    if session is not None:
-        return work(session)
-    return Database(engine).run(lambda tx: work(tx.session), effect=False)
-
-
 class ArchiveSearch:
-    """/search in the chat: the archive's best candidates for a text."""
+    """/search and `factdesk search`: the archive's best candidates for a text."""
 
-    def __init__(self, archive: ClaimArchive) -> None:
+    def __init__(self, db: Database, archive: ClaimArchive) -> None:
+        self._db = db
         self._archive = archive
 
     def claims_like(self, text: str, *, limit: int = 5) -> list[ArchivedVerdict]:
-        return self._archive.search(text, limit=limit)
+        if self._archive._db is None:
+            self._archive.load(self._db)
+        return self._archive.search(None, text, limit=limit)

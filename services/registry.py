@@ -45,10 +45,10 @@ class Services:
         db = Database(engine or make_engine(settings.database_url))
         required = settings.factdesk_reviews_required
         archive = ClaimArchive(
-            db.engine,
             index_dir=settings.index_dir,
             similar_threshold=settings.factdesk_similar_threshold,
             poll_seconds=settings.factdesk_index_poll_ms / 1000,
+            embed_limit=settings.factdesk_embed_now_limit,
         )
         review = ReviewService(
             db,
@@ -63,7 +63,7 @@ class Services:
             db=db,
             access=access,
             archive=archive,
-            search=ArchiveSearch(archive),
+            search=ArchiveSearch(db, archive),
             review=review,
             reports=ReportService(
                 db, Organization(settings.factdesk_org_name, settings.factdesk_org_url)
@@ -88,7 +88,7 @@ class Services:
         )
 
     def close(self) -> None:
-        """Close the index and the database connections (on SQLite the last close folds the
-        write-ahead log in)."""
+        """Close the database connections: on SQLite the last close folds the write-ahead log in.
+        The claim archive writes what it caught up with and releases its index folder first."""
         self.archive.close()
         self.db.dispose()

@@ -57,7 +57,7 @@ from domain.walk import (
     refuse_turn,
     route_text,
 )
-from services.archive import ClaimArchive, reading_in
+from services.archive import ClaimArchive
 from services.verdicts import article_summary, notices_for, record_act
 
 
@@ -169,7 +169,6 @@ class ReviewService:
                     more_sources=tuple(((verdict and verdict.more_sources) or "").splitlines()),
                     reused_from_id=earlier.verdict_id,
                 )
-                self._archive.mark_changed()
                 notices += notices_for(tx, change, member.reviewer_id)
                 reused += 1
             tx.walks.end(member.reviewer_id, chat_id)
@@ -626,7 +625,6 @@ class ReviewService:
                 message_id=message_id,
                 ends_assignment=from_queue,
             )
-            self._archive.mark_changed()
         elif advance.ends_assignment_as_skipped:
             tx.assignments.end(
                 claim_id=claim_id,
@@ -673,11 +671,7 @@ class ReviewService:
         self, tx: UnitOfWork, claim: Claim
     ) -> tuple[ArchivedVerdict | None, list[ArchivedVerdict]]:
         """The archive's earlier verdict on this claim and similar ones, never its own."""
-        with reading_in(tx.session):
-            earlier, similar = self._archive.lookup(claim.text)
-        if earlier is not None and earlier.claim_id == claim.id:
-            earlier = None
-        return earlier, [item for item in similar if item.claim_id != claim.id]
+        return self._archive.lookup(tx, claim.text, exclude=claim.id)
 
     def _current(self, tx: UnitOfWork, claim: Claim, walk: WalkState) -> ClaimCard | AwaitingSource:
         """The walk's claim as the reviewer should see it now, with the note they gave."""

@@ -310,3 +310,38 @@ async def test_handler_failure_is_reported_and_logged(
     with engine.begin() as connection:
         connection.execute(text("ALTER TABLE review_session_gone RENAME TO review_session"))
     assert _verdicts(bot) == [], "the failed step wrote nothing"
+
+
+async def test_a_paraphrase_is_checked_before_and_a_changed_figure_only_similar(
+    bot: BotHarness,
+) -> None:
+    """The same claim in other words comes back with its verdict and the reuse button; the same
+    words with another figure are only similar, with the difference named."""
+    first = (
+        "There are an estimated 8,000 ISIS fighters imprisoned in Syria, officials said.\n"
+        "About 70,000 people are living in the al-Hol camp, the United Nations said on Monday."
+    )
+    await bot.reply_to(ADMIN_ID, first, "found 2 claims")
+    await _rate_with_source(bot, 1, "False", SOURCE)
+    await bot.reply_to(ADMIN_ID, "/cancel", "stay pending")
+
+    await bot.reply_to(
+        ADMIN_ID,
+        "Roughly 8,000 Islamic State militants are being held in jails in Syria, officials said.",
+        "found 1 claim",
+    )
+    card = await bot.card(ADMIN_ID, 1)
+    assert "Checked before: False" in shown(card) and SOURCE in shown(card)
+    assert any("Reuse" in label for label, _ in bot.server.buttons(card))
+    await bot.reply_to(ADMIN_ID, "/cancel", "stay pending")
+
+    before = set(bot.server.messages)
+    bot.say(
+        ADMIN_ID, "There are an estimated 18,000 ISIS fighters imprisoned in Syria, officials said."
+    )
+    near = await bot.server.wait_for_message(
+        ADMIN_ID,
+        lambda m: (m.chat_id, m.message_id) not in before and "What is your verdict?" in shown(m),
+    )
+    assert "Checked before" not in shown(near)
+    assert "Similar, not the same" in shown(near) and "8000 → 18000" in shown(near).replace(",", "")

@@ -43,7 +43,7 @@ def _builder(database_url: str) -> Iterator[MakeServices]:
         }
         values.update(overrides)
         services = Services.build(Settings(_env_file=None, **values))
-        services.archive.refresh()
+        services.archive.load(services.db)
         built.append(services)
         return services
 

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from db.engine import make_engine
 from db.migrate import upgrade
 from db.models import Claim, Verdict
+from db.uow import Database
 from domain.normalize import normalize_claim
 from domain.verdicts import ClaimStatus, Rating, VerdictKind
 from services.archive import ArchivedVerdict, ClaimArchive
@@ -71,7 +72,7 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
 @pytest.fixture
 def archive(sqlite_engine: Engine, tmp_path: Path) -> Iterator[tuple[ClaimArchive, dict[str, int]]]:
     ids = _seed(sqlite_engine, ARCHIVED)
-    opened = ClaimArchive.open(sqlite_engine, index_dir=tmp_path / "desk.index")
+    opened = ClaimArchive.open(Database(sqlite_engine), index_dir=tmp_path / "desk.index")
     yield opened, ids
     opened.close()
 
@@ -83,7 +84,7 @@ def _similar(found: list[ArchivedVerdict], claim_id: int) -> ArchivedVerdict:
 def test_a_paraphrase_is_the_same_claim(archive: tuple[ClaimArchive, dict[str, int]]) -> None:
     claims, ids = archive
     same, _ = claims.lookup(
-        "Roughly 8,000 Islamic State militants are being held in jails in Syria"
+        None, "Roughly 8,000 Islamic State militants are being held in jails in Syria"
     )
     assert same is not None and same.claim_id == ids["isis"]
     assert same.explanation.startswith("Same claim")
@@ -99,7 +100,7 @@ def test_an_actor_swap_a_changed_figure_and_a_negation_are_similar_with_the_diff
         ("The measles vaccine is not safe for children", "vaccine", "negated"),
     ]
     for text, key, named in cases:
-        same, similar = claims.lookup(text)
+        same, similar = claims.lookup(None, text)
         assert same is None, (text, same)
         match = _similar(similar, ids[key])
         assert not match.same
@@ -120,9 +121,9 @@ def test_one_archived_claim_is_listed_once(sqlite_engine: Engine, tmp_path: Path
             )
         )
         session.commit()
-    claims = ClaimArchive.open(sqlite_engine, index_dir=tmp_path / "i")
+    claims = ClaimArchive.open(Database(sqlite_engine), index_dir=tmp_path / "i")
     try:
-        found = claims.search("Exports grew 5% in 2019", limit=5)
+        found = claims.search(None, "Exports grew 5% in 2019", limit=5)
         assert [m.claim_id for m in found] == [ids["a"]]
         assert found[0].rating.value == "true" and found[0].same
     finally:
@@ -134,33 +135,33 @@ def test_the_index_survives_a_restart_and_is_rebuilt_when_deleted_or_damaged(
 ) -> None:
     ids = _seed(sqlite_engine, ARCHIVED)
     folder = tmp_path / "desk.index"
-    first = ClaimArchive.open(sqlite_engine, index_dir=folder)
+    first = ClaimArchive.open(Database(sqlite_engine), index_dir=folder)
     assert first.rebuilt and len(first) == len(ARCHIVED)
     first.close()
     with Session(sqlite_engine) as session:  # recorded while no process was running
         late = _add(session, "Unemployment fell to 3.5% in Ohio")
         session.commit()
 
-    again = ClaimArchive.open(sqlite_engine, index_dir=folder)
+    again = ClaimArchive.open(Database(sqlite_engine), index_dir=folder)
     try:
         assert not again.rebuilt
         assert len(again) == len(ARCHIVED) + 1 and again.pending_embeddings() == 0
-        same, _ = again.lookup("Unemployment in Ohio fell to 3.5%")
+        same, _ = again.lookup(None, "Unemployment in Ohio fell to 3.5%")
         assert same is not None and same.claim_id == late
     finally:
         again.close()
 
     shutil.rmtree(folder)
-    rebuilt = ClaimArchive.open(sqlite_engine, index_dir=folder)
+    rebuilt = ClaimArchive.open(Database(sqlite_engine), index_dir=folder)
     try:
         assert rebuilt.rebuilt and len(rebuilt) == len(ARCHIVED) + 1
-        same, _ = rebuilt.lookup(ARCHIVED["obama"])
+        same, _ = rebuilt.lookup(None, ARCHIVED["obama"])
         assert same is not None and same.claim_id == ids["obama"]
     finally:
         rebuilt.close()
 
     (folder / "state.json").write_text("{not json", encoding="utf-8")
-    repaired = ClaimArchive.open(sqlite_engine, index_dir=folder)
+    repaired = ClaimArchive.open(Database(sqlite_engine), index_dir=folder)
     try:
         assert repaired.rebuilt and len(repaired) == len(ARCHIVED) + 1
     finally:
@@ -171,7 +172,7 @@ def _wait_for_same(archive: ClaimArchive, text: str, claim_id: int, *, within: f
     """Seconds until ``archive`` calls ``text`` the same claim as ``claim_id``."""
     start = time.monotonic()
     while time.monotonic() - start < within:
-        same, _ = archive.lookup(text)
+        same, _ = archive.lookup(None, text)
         if same is not None and same.claim_id == claim_id:
             return time.monotonic() - start
         time.sleep(0.05)
@@ -186,8 +187,8 @@ def test_replicas_on_postgres_see_each_others_verdicts_even_committed_out_of_ord
     engine_a = make_engine(postgres_url)
     engine_b = make_engine(postgres_url)
     _seed(engine_a, {"seed": "The minimum wage was raised to 15 dollars in Florida"})
-    replica_a = ClaimArchive.open(engine_a, index_dir=tmp_path / "a", poll_seconds=0.1)
-    replica_b = ClaimArchive.open(engine_b, index_dir=tmp_path / "b", poll_seconds=0.1)
+    replica_a = ClaimArchive.open(Database(engine_a), index_dir=tmp_path / "a", poll_seconds=0.1)
+    replica_b = ClaimArchive.open(Database(engine_b), index_dir=tmp_path / "b", poll_seconds=0.1)
     try:
         # A verdict given through one replica is matched on the other.
         plain = _seed(engine_a, {"x": "Exports of Chilean copper doubled in 2021"})["x"]
@@ -220,10 +221,12 @@ def test_a_second_process_on_the_same_index_reads_it_and_follows_the_log(
 ) -> None:
     ids = _seed(sqlite_engine, ARCHIVED)
     folder = tmp_path / "desk.index"
-    writer = ClaimArchive.open(sqlite_engine, index_dir=folder)
-    reader = ClaimArchive.open(sqlite_engine, index_dir=folder)  # `factdesk search` meanwhile
+    writer = ClaimArchive.open(Database(sqlite_engine), index_dir=folder)
+    reader = ClaimArchive.open(
+        Database(sqlite_engine), index_dir=folder
+    )  # `factdesk search` meanwhile
     try:
-        same, _ = reader.lookup(ARCHIVED["crime"])
+        same, _ = reader.lookup(None, ARCHIVED["crime"])
         assert same is not None and same.claim_id == ids["crime"]
         with Session(sqlite_engine) as session:
             late = _add(session, "Oil exports from Norway fell by a third in 2020")
@@ -239,11 +242,11 @@ def test_an_archive_constructed_as_the_bot_does_opens_on_refresh(
     sqlite_engine: Engine, tmp_path: Path
 ) -> None:
     ids = _seed(sqlite_engine, ARCHIVED)
-    claims = ClaimArchive(sqlite_engine, index_dir=tmp_path / "desk.index")
+    claims = ClaimArchive(index_dir=tmp_path / "desk.index")
     try:
-        claims.refresh()  # the bot's post_init, in a thread
+        claims.load(Database(sqlite_engine))  # the bot's post_init, in a thread
         assert len(claims) == len(ARCHIVED)
-        same, _ = claims.lookup("The measles vaccine is safe for kids")
+        same, _ = claims.lookup(None, "The measles vaccine is safe for kids")
         assert same is not None and same.claim_id == ids["vaccine"]
     finally:
         claims.close()
@@ -253,13 +256,36 @@ def test_a_words_only_archive_matches_meanwhile_and_fills_its_embeddings_in_step
     sqlite_engine: Engine, tmp_path: Path
 ) -> None:
     ids = _seed(sqlite_engine, ARCHIVED)
-    claims = ClaimArchive.open(sqlite_engine, index_dir=tmp_path / "i", embed=False)
+    claims = ClaimArchive.open(Database(sqlite_engine), index_dir=tmp_path / "i", embed=False)
     try:
         assert claims.pending_embeddings() == len(ARCHIVED)
-        found = claims.search("Violent crime rose 13% in Texas last year", limit=1)
+        found = claims.search(None, "Violent crime rose 13% in Texas last year", limit=1)
         assert found[0].claim_id == ids["crime"] and found[0].same
         assert claims.fill_embeddings(limit=1, page_size=1) == 1
         claims.fill_embeddings()
         assert claims.pending_embeddings() == 0
     finally:
         claims.close()
+
+
+def test_an_index_built_for_another_database_is_rebuilt(tmp_path: Path) -> None:
+    folder = tmp_path / "shared.index"
+    engines = []
+    for name in ("a", "b"):
+        url = f"sqlite:///{tmp_path / (name + '.db')}"
+        upgrade(url)
+        engines.append(make_engine(url))
+    ids_a = _seed(engines[0], {"x": ARCHIVED["obama"]})
+    ids_b = _seed(engines[1], {"y": ARCHIVED["crime"], "z": ARCHIVED["isis"]})
+    first = ClaimArchive.open(Database(engines[0]), index_dir=folder)
+    first.close()
+    second = ClaimArchive.open(Database(engines[1]), index_dir=folder)
+    try:
+        assert second.rebuilt and len(second) == 2
+        assert [m.claim_id for m in second.search(None, ARCHIVED["crime"], limit=1)] == [ids_b["y"]]
+        found = second.search(None, ARCHIVED["obama"])
+        assert ids_a and all(m.claim_text != ARCHIVED["obama"] for m in found)
+    finally:
+        second.close()
+        for engine in engines:
+            engine.dispose()

@@ -86,7 +86,7 @@ def _fresh(desk: dict[str, Any]) -> tuple[Services, list[Member]]:
         member = services.access.member(person)
         assert member is not None
         members.append(member)
-    services.archive.refresh()
+    services.archive.load(services.db)
     return services, members
 
 
