@@ -6,12 +6,21 @@ was drawn for), so of two racing taps only one moves the walk.
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import Update, update
 from sqlmodel import Session, col, select
 
 from db.models import ReviewSession, utcnow
 from domain.verdicts import Rating
 from domain.walk import WalkState, fingerprint
+
+
+def _walk_of(reviewer_id: int, chat_id: int) -> Update:
+    """An UPDATE of one reviewer's walk in one chat; callers add their compare-and-set guard."""
+    return (
+        update(ReviewSession)
+        .where(col(ReviewSession.reviewer_id) == reviewer_id)
+        .where(col(ReviewSession.chat_id) == chat_id)
+    )
 
 
 class WalkRepository:
@@ -65,9 +74,7 @@ class WalkRepository:
         """Compare-and-set the rating awaiting a source (and the card's message). False when a
         double tap or another replica got there first, so one tap gives one verdict."""
         result = self._session.exec(
-            update(ReviewSession)
-            .where(col(ReviewSession.reviewer_id) == reviewer_id)
-            .where(col(ReviewSession.chat_id) == chat_id)
+            _walk_of(reviewer_id, chat_id)
             .where(col(ReviewSession.claim_id) == claim_id)
             .where(col(ReviewSession.pending_rating).is_(None))
             .values(pending_rating=rating, claim_message_id=message_id, updated_at=utcnow())
@@ -84,9 +91,7 @@ class WalkRepository:
     ) -> bool:
         """Advance the walk past a claim, only if it is still on that claim."""
         result = self._session.exec(
-            update(ReviewSession)
-            .where(col(ReviewSession.reviewer_id) == reviewer_id)
-            .where(col(ReviewSession.chat_id) == chat_id)
+            _walk_of(reviewer_id, chat_id)
             .where(col(ReviewSession.claim_id) == from_claim_id)
             .values(
                 claim_id=to_claim_id,
@@ -103,9 +108,7 @@ class WalkRepository:
 
     def clear_pending(self, *, reviewer_id: int, chat_id: int, claim_id: int) -> bool:
         result = self._session.exec(
-            update(ReviewSession)
-            .where(col(ReviewSession.reviewer_id) == reviewer_id)
-            .where(col(ReviewSession.chat_id) == chat_id)
+            _walk_of(reviewer_id, chat_id)
             .where(col(ReviewSession.claim_id) == claim_id)
             .where(col(ReviewSession.pending_rating).is_not(None))
             .values(pending_rating=None, updated_at=utcnow())
@@ -115,10 +118,9 @@ class WalkRepository:
     def hold_text(self, *, reviewer_id: int, chat_id: int, text: str | None) -> None:
         """Keep (or forget, with None) the text the reviewer has not yet said what to do with."""
         self._session.exec(
-            update(ReviewSession)
-            .where(col(ReviewSession.reviewer_id) == reviewer_id)
-            .where(col(ReviewSession.chat_id) == chat_id)
-            .values(pending_text=text, card_lost=False, updated_at=utcnow())
+            _walk_of(reviewer_id, chat_id).values(
+                pending_text=text, card_lost=False, updated_at=utcnow()
+            )
         )
 
     def take_text(self, *, reviewer_id: int, chat_id: int, claim_id: int, named: str) -> str | None:
@@ -140,27 +142,20 @@ class WalkRepository:
 
     def set_note(self, *, reviewer_id: int, chat_id: int, note: str | None) -> None:
         self._session.exec(
-            update(ReviewSession)
-            .where(col(ReviewSession.reviewer_id) == reviewer_id)
-            .where(col(ReviewSession.chat_id) == chat_id)
-            .values(pending_note=note, updated_at=utcnow())
+            _walk_of(reviewer_id, chat_id).values(pending_note=note, updated_at=utcnow())
         )
 
     def mark_card_lost(self, *, reviewer_id: int, chat_id: int, claim_id: int) -> None:
         """The claim's message never arrived; only while the walk is still on that claim."""
         self._session.exec(
-            update(ReviewSession)
-            .where(col(ReviewSession.reviewer_id) == reviewer_id)
-            .where(col(ReviewSession.chat_id) == chat_id)
+            _walk_of(reviewer_id, chat_id)
             .where(col(ReviewSession.claim_id) == claim_id)
             .values(card_lost=True)
         )
 
     def clear_card_lost(self, *, reviewer_id: int, chat_id: int) -> None:
         self._session.exec(
-            update(ReviewSession)
-            .where(col(ReviewSession.reviewer_id) == reviewer_id)
-            .where(col(ReviewSession.chat_id) == chat_id)
+            _walk_of(reviewer_id, chat_id)
             .where(col(ReviewSession.card_lost).is_(True))
             .values(card_lost=False)
         )
@@ -168,9 +163,7 @@ class WalkRepository:
     def set_editing(self, *, reviewer_id: int, chat_id: int, claim_id: int, on: bool) -> bool:
         """Start or stop restating the walk's claim; False when the walk is elsewhere."""
         result = self._session.exec(
-            update(ReviewSession)
-            .where(col(ReviewSession.reviewer_id) == reviewer_id)
-            .where(col(ReviewSession.chat_id) == chat_id)
+            _walk_of(reviewer_id, chat_id)
             .where(col(ReviewSession.claim_id) == claim_id)
             .where(col(ReviewSession.pending_rating).is_(None))
             .values(editing=on, updated_at=utcnow())
