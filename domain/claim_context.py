@@ -50,28 +50,55 @@ _NUMBER_WORD_RE = re.compile(
 )
 _TIME_LEAD_RE = re.compile(r"^(?:On|In|Last|Earlier|Late|By) [^,]{1,30}, ")
 
-_SAID = (
-    r"said|says|told|added|stated|announced|reported|wrote|writes|warned|noted|estimated|"
-    r"explained|confirmed|claimed|argued|testified|insisted|acknowledged|tweeted|posted|"
+# Verbs that report speech whatever follows them ("Homan told ABC News…").
+_SPEECH = (
+    r"said|says|say|told|tells|stated|states|warned|testified|tweeted|insisted|argued|"
     r"a déclaré|a dit|a affirmé|a indiqué|a annoncé|a précisé|a expliqué|"
-    r"dijo|afirmó|aseguró|señaló|explicó|indicó|declaró|añadió|"
+    r"dijo|afirmó|aseguró|señaló|explicó|indicó|declaró|añadió|informó|"
     r"sagte|erklärte|betonte|teilte|disse|ha dichiarato|ha detto|afirmou|declarou"
 )
-_SAID_RE = re.compile(rf"(?<![\w-])(?:{_SAID})(?![\w-])")
+# Verbs that also report other things: "The U.S. economy added 200,000 jobs", "the company
+# posted a loss", "the fire claimed 12 lives". They name a speaker only when what follows is
+# speech ("Ford reported that…", "…, the ministry added.").
+_AMBIGUOUS = (
+    r"added|adds|reported|reports|posted|noted|notes|estimated|estimates|announced|announces|"
+    r"confirmed|confirms|claimed|claims|wrote|writes|explained|acknowledged|admitted"
+)
+_VERB = rf"(?:{_SPEECH}|{_AMBIGUOUS})"
+_SPEECH_RE = re.compile(rf"^(?:{_SPEECH})$")
+_VERB_RE = re.compile(rf"(?<![\w-]){_VERB}(?![\w-])")
+# What may follow an ambiguous verb for it to report speech: "that", a colon, comma or quote.
+_SPEECH_FOLLOWS_RE = re.compile(
+    r"^(?:\s+(?:on|last|this|in|at|late|early|earlier)(?:\s+[\w-]+){1,4}?)?\s*(?:that\b|[,:\"“«])"
+)
+_END = r"[.!]?[\"'”’»)]*$"
 _ACCORDING_RE = re.compile(
     r"(?:\b[Aa]ccording to|\b[Ss]elon|\b[Dd]’après|\b[Dd]'après|\b[Ss]egún|\b[Ll]aut|"
     r"\b[Ss]econdo|\b[Ss]egundo) (?P<who>[^,.;:\"“”()]+)"
 )
-_INVERTED_RE = re.compile(
-    rf"[,\"”»]\s*(?:{_SAID}) (?P<who>(?:[A-Z][\w.'’-]*)(?: (?:[A-Z][\w.'’-]*|de|da|van|von|al))*)"
+# A comma that is not inside a figure ("200,000"), or another clause break.
+_SEPARATOR = r"(?:,(?!\d)|[;:\"“”«»—–(])"
+# "…, the Labor Department said on Friday.": the reporting clause closes the sentence.
+_CLOSING_CLAUSE_RE = re.compile(
+    rf"(?:^|{_SEPARATOR})\s*(?P<who>[^,;:\"“”«»—–()]+?)\s+(?P<verb>{_VERB})"
+    rf"(?P<tail>(?:\s+[^\s,;:\"“”«»]+){{0,8}}?){_END}"
 )
-_CLAUSE_BREAK_RE = re.compile(r"[,;:\"“”«»—–()]|\bthat\b|\band\b")
+_NAME = r"(?:[A-Z][\w.'’-]*|l'[A-Z][\w.'’-]*)(?: (?:[A-Z][\w.'’-]*|de|da|del|of|van|von|al))*"
+# "…," said John Smith / "…, said the Labor Department": the verb before the speaker.
+_INVERTED_RE = re.compile(rf"[,\"”»]\s*{_VERB} (?P<who>(?:(?:the|el|la|le|der|die) )?{_NAME})")
+_CLAUSE_BREAK_RE = re.compile(r",(?!\d)|[;:\"“”«»—–()]|\bthat\b|\band\b")
 # "X said on Tuesday", "X said at a news conference": the time or place, not the speaker.
 _TRAILING_TIME_RE = re.compile(
     r"\s+(?:on|last|this|late|early|earlier|in|at|during)\s+(?:Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday|week|month|year|day|night|morning|afternoon|evening|"
     r"(?:a|an|the|its|his|her|their) (?:[\w-]+ )?(?:conference|briefing|statement|interview|"
     r"post|speech|report|letter|hearing|release))\b.*$"
+)
+# After an ambiguous verb closing the sentence, only a time or a channel may follow
+# ("…, the ministry added on Friday." but not "The company reported a loss.").
+_TIME_OR_CHANNEL_RE = re.compile(
+    r"^(?:\s+(?:on|last|this|late|early|earlier|in|at|during|later|Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday|today|yesterday)\b.*)?$"
 )
 _PRONOUNS = _words(
     "he she they it we i you this that there who which il elle ils elles él ella ellos ellas "
@@ -151,30 +178,60 @@ def _antecedent_clause(previous: str, noun: str) -> str | None:
 def claimant_of(sentence: str, *, previous_claimant: str | None = None) -> str | None:
     """Who the sentence quotes or attributes its content to, if it says so plainly.
 
-    A pronoun ("he said") stands for ``previous_claimant`` when there is one.
+    The rules, first answer wins: "according to X"; a reporting clause that closes the
+    sentence ("…, the Labor Department said on Friday.", "…, X told ABC News."); the verb
+    before the speaker ("…," said X); the subject of the first reporting verb ("X said…",
+    "X told reporters that…"). A pronoun ("he said") stands for ``previous_claimant``.
     """
-    according = _ACCORDING_RE.search(sentence)
-    if according:
-        who = _tidy_claimant(according.group("who"), named=True)
-        if who:
-            return who
-    inverted = _INVERTED_RE.search(sentence)
-    if inverted:
-        who = _tidy_claimant(inverted.group("who"))
-        if who:
-            return who
-    for said in _SAID_RE.finditer(sentence):
-        before = sentence[: said.start()].rstrip()
-        pieces = _CLAUSE_BREAK_RE.split(before)
-        candidate = pieces[-1].strip() if pieces else ""
-        if candidate.lower() in _PRONOUNS:
-            if previous_claimant and candidate.lower() in {"he", "she", "il", "elle", "él", "ella"}:
-                return previous_claimant
-            continue
-        who = _tidy_claimant(candidate)
+    for rule in (_according_to, _closing_clause, _inverted, _subject_of_verb):
+        who = rule(sentence, previous_claimant)
         if who:
             return who
     return None
+
+
+def _according_to(sentence: str, previous_claimant: str | None) -> str | None:
+    found = _ACCORDING_RE.search(sentence)
+    return _tidy_claimant(found.group("who"), named=True) if found else None
+
+
+def _closing_clause(sentence: str, previous_claimant: str | None) -> str | None:
+    found = _CLOSING_CLAUSE_RE.search(sentence)
+    if not found:
+        return None
+    tail = found.group("tail")
+    if re.search(r"\bthat\b", tail):
+        return None
+    if not _SPEECH_RE.match(found.group("verb")) and not _TIME_OR_CHANNEL_RE.match(tail):
+        return None
+    return _speaker(found.group("who"), previous_claimant)
+
+
+def _inverted(sentence: str, previous_claimant: str | None) -> str | None:
+    found = _INVERTED_RE.search(sentence)
+    return _tidy_claimant(found.group("who")) if found else None
+
+
+def _subject_of_verb(sentence: str, previous_claimant: str | None) -> str | None:
+    for verb in _VERB_RE.finditer(sentence):
+        speech = _SPEECH_RE.match(verb.group())
+        if not speech and not _SPEECH_FOLLOWS_RE.match(sentence[verb.end() :]):
+            continue
+        pieces = _CLAUSE_BREAK_RE.split(sentence[: verb.start()].rstrip())
+        who = _speaker(pieces[-1] if pieces else "", previous_claimant)
+        if who:
+            return who
+    return None
+
+
+def _speaker(candidate: str, previous_claimant: str | None) -> str | None:
+    """The words before a reporting verb as a speaker; "he"/"she" is the previous one."""
+    candidate = candidate.strip()
+    if candidate.lower() in _PRONOUNS:
+        if candidate.lower() in {"he", "she", "il", "elle", "él", "ella"}:
+            return previous_claimant
+        return None
+    return _tidy_claimant(candidate)
 
 
 def _tidy_claimant(raw: str, *, named: bool = False) -> str | None:

@@ -103,6 +103,49 @@ def test_claimant_is_who_the_sentence_quotes(sentence: str, claimant: str | None
     assert claimant_of(sentence) == claimant
 
 
+@pytest.mark.parametrize(
+    ("sentence", "claimant"),
+    [
+        # "X said" closing the sentence: the subject of the sentence is what was reported on.
+        (
+            "The U.S. economy added 200,000 jobs in April, the Labor Department said on Friday.",
+            "the Labor Department",
+        ),
+        (
+            "The U.S. economy added 200,000 jobs in April, the Labor Department said.",
+            "the Labor Department",
+        ),
+        ("Exports rose 4% in March, the ministry added.", "the ministry"),
+        # "said X"
+        (
+            "The U.S. economy added 200,000 jobs in April, said the Labor Department.",
+            "the Labor Department",
+        ),
+        ("Exports rose 4% in March, said Janet Yellen, the Treasury Secretary.", "Janet Yellen"),
+        # "according to X"
+        (
+            "The U.S. economy added 200,000 jobs in April, according to the Labor Department.",
+            "the Labor Department",
+        ),
+        # "X told ABC News"
+        (
+            "Unemployment fell to 3.9%, Labor Secretary Julie Su told ABC News.",
+            "Labor Secretary Julie Su",
+        ),
+        ("Julie Su told ABC News on Sunday that 200,000 jobs were added.", "Julie Su"),
+        ("The company reported that sales fell 3% in May.", "The company"),
+        # "added", "reported", "posted", "claimed" also report figures and events: no speaker.
+        ("The U.S. economy added 200,000 jobs in April.", None),
+        ("The company reported a loss of $2 million in the first quarter.", None),
+        ("The fire claimed 12 lives and destroyed 40 homes.", None),
+    ],
+)
+def test_claimant_rules_say_who_spoke_not_what_was_reported(
+    sentence: str, claimant: str | None
+) -> None:
+    assert claimant_of(sentence) == claimant
+
+
 def test_he_said_names_the_previous_speaker() -> None:
     assert claimant_of("He said the fire had doubled.", previous_claimant="Anthony Marrone") == (
         "Anthony Marrone"
