@@ -17,6 +17,7 @@ from domain import checkworthiness, claim_context, furniture, languages
 __all__ = [
     "ExtractedClaim",
     "Extraction",
+    "can_be_claim",
     "extract",
     "extract_claims",
     "score_sentences",
@@ -190,7 +191,7 @@ def _looks_like_headline(sentence: str, words: list[str], *, english: bool = Tru
     return english and len(words) <= SHORT_SENTENCE_WORDS and not _VERB_HINT_RE.search(sentence)
 
 
-def _can_be_claim(sentence: str, *, english: bool = True) -> bool:
+def can_be_claim(sentence: str, *, english: bool = True) -> bool:
     """Questions, greetings, fragments and headlines cannot be fact-checked as stated."""
     words = sentence.split()
     if len(words) < MIN_WORDS:
@@ -252,7 +253,7 @@ def extract(text: str, *, max_claims: int | None = DEFAULT_MAX_CLAIMS) -> Extrac
     english = language in (None, *TRAINED_LANGUAGES)
     eligible = {
         id(s)
-        for s in _fold_repeats([s for s in sentences if _can_be_claim(s.text, english=english)])
+        for s in _fold_repeats([s for s in sentences if can_be_claim(s.text, english=english)])
     }
     return _rank(
         sentences,
@@ -270,7 +271,7 @@ def score_sentences(lines: list[str], *, max_claims: int | None = DEFAULT_MAX_CL
     sentences = [_Sentence(_tidy(line), "", None) for line in lines if line.strip()]
     language = languages.detect_language("\n".join(s.text for s in sentences))
     english = language in (None, *TRAINED_LANGUAGES)
-    eligible = [_can_be_claim(s.text, english=english) for s in sentences]
+    eligible = [can_be_claim(s.text, english=english) for s in sentences]
     return _rank(sentences, eligible, max_claims=max_claims, language=language, context=False)
 
 
