@@ -4,7 +4,9 @@ The pipeline is: cap the input, strip embedded code, drop page-furniture lines, 
 lines, segment paragraphs into sentences (sentencex: maintained, handles "U.S.", "Dr.", "Jan.",
 decimals and closing quotes, and is two orders of magnitude faster than pysbd), strip datelines
 and inline photo credits, drop what cannot be a claim (questions, greetings, headlines), fold
-repeats, score the rest and keep the best ``max_claims`` above the threshold.
+repeats, score the rest and keep the best ``max_claims`` above the threshold. English sentences
+are scored by the linear model of :mod:`domain.checkworthiness`, and those it is unsure of by the
+fine-tuned encoder of :mod:`domain.checkworthiness_encoder`; other languages by neutral signals.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from domain import checkworthiness, claim_context, furniture, languages
+from domain import checkworthiness, checkworthiness_encoder, claim_context, furniture, languages
 
 __all__ = [
     "ExtractedClaim",
@@ -35,6 +37,8 @@ SHORT_SENTENCE_WORDS = 8
 NEAR_DUPLICATE_RATIO = 94.0
 # Languages the check-worthiness model was trained on; others fall back to neutral signals.
 TRAINED_LANGUAGES = frozenset({"en"})
+# A linear-model score from which the encoder is not asked (see _english_scores).
+LINEAR_SURE_YES = 0.9
 
 _INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACE_RE = re.compile(r"[ \t\f\v\u00a0\u2002-\u200a\u202f\u205f\u3000]+")
@@ -275,6 +279,35 @@ def score_sentences(lines: list[str], *, max_claims: int | None = DEFAULT_MAX_CL
     return _rank(sentences, eligible, max_claims=max_claims, language=language, context=False)
 
 
+def _english_scores(
+    sentences: list[_Sentence], eligible: list[bool]
+) -> tuple[list[float], list[bool]]:
+    """Scores of an English text's sentences, and which of them are check-worthy.
+
+    The linear model proposes, the fine-tuned encoder decides: a sentence the linear model
+    rates below its threshold is not check-worthy (it knows predictions, promises and opinions
+    by their words), one it rates at least ``LINEAR_SURE_YES`` is ("rose 2.1% in May, Eurostat
+    said"), and the encoder judges those in between; its score then replaces the linear one.
+    The encoder is the slow part (about 0.8 ms a sentence), so it sees only that band, and only
+    sentences that may be offered (not questions, headlines, fragments or repeats).
+    """
+    model = checkworthiness.load_model()
+    values = [checkworthiness.score(s.text, model) for s in sentences]
+    worthy = [value >= model.threshold for value in values]
+    unsure = [
+        index
+        for index, value in enumerate(values)
+        if eligible[index] and model.threshold <= value < LINEAR_SURE_YES
+    ]
+    if unsure:
+        scorer = checkworthiness_encoder.get_scorer()
+        found = scorer.scores([sentences[i].text for i in unsure])
+        for index, value in zip(unsure, found, strict=True):
+            values[index] = value
+            worthy[index] = value >= scorer.threshold
+    return values, worthy
+
+
 def _rank(
     sentences: list[_Sentence],
     eligible: list[bool],
@@ -286,21 +319,21 @@ def _rank(
     """Score the sentences and offer the best ``max_claims`` eligible ones above the threshold,
     in article order."""
     fallback = language is not None and language not in TRAINED_LANGUAGES
-    model = checkworthiness.load_model()
-    threshold = checkworthiness.NEUTRAL_THRESHOLD if fallback else model.threshold
     claimants: list[str | None] = []
     previous_claimant: str | None = None
     for sentence in sentences:
         claimant = claim_context.claimant_of(sentence.text, previous_claimant=previous_claimant)
         claimants.append(claimant)
         previous_claimant = claimant or previous_claimant
-    values = [
-        checkworthiness.neutral_score(s.text, attributed=who is not None)
-        if fallback
-        else checkworthiness.score(s.text, model)
-        for s, who in zip(sentences, claimants, strict=True)
-    ]
-    worthy = [i for i, value in enumerate(values) if eligible[i] and value >= threshold]
+    if fallback:
+        values = [
+            checkworthiness.neutral_score(s.text, attributed=who is not None)
+            for s, who in zip(sentences, claimants, strict=True)
+        ]
+        accepted = [value >= checkworthiness.NEUTRAL_THRESHOLD for value in values]
+    else:
+        values, accepted = _english_scores(sentences, eligible)
+    worthy = [i for i, ok in enumerate(accepted) if eligible[i] and ok]
     best = sorted(worthy, key=lambda i: (-values[i], i))
     offered = sorted(best if max_claims is None else best[:max_claims])
     rank = {index: position for position, index in enumerate(offered)}

@@ -43,3 +43,24 @@ def test_neutral_signals_favour_figures_with_a_source() -> None:
     question = neutral_score("¿Cuántos empleos se crearon en 2024?")
     speculative = neutral_score("El Gobierno podría aprobar 500 millones el año que viene.")
     assert sourced > 0.5 > max(bare, question, speculative)
+
+
+# --- the fine-tuned encoder (decides what the linear model is unsure of) -------------------------
+
+
+def test_shipped_encoder_runs_from_the_package_and_separates_claims_from_talk() -> None:
+    from domain.checkworthiness_encoder import get_scorer
+
+    scorer = get_scorer()
+    claims = [
+        "Unemployment fell to 3.9% in April, the lowest level since 2001.",
+        "I voted against the war in Iraq.",
+        "Crime went up under his watch.",
+    ]
+    talk = [
+        "Thank you all for coming tonight, it is wonderful to be here.",
+        "We are going to win this election.",
+        "I think this is the most exciting time to be an American.",
+    ]
+    scores = scorer.scores(claims + talk)
+    assert min(scores[:3]) >= scorer.threshold > max(scores[3:])
