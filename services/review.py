@@ -88,6 +88,9 @@ class ReviewService:
         extraction = extract(readable, max_claims=None)
         found = extraction.claims
         normalized = [normalize_claim(c.text) for c in found]
+        # Embedded now, in one batch and outside the transaction: each card then finds its vector.
+        likely = most_worthy([c.score for c in found], self._max_claims)
+        self._archive.embed_ahead([found[i].text for i in likely])
         truncated = self._max_chars if len(article.text) > self._max_chars else None
         if article.title is None and article.source_kind == "text":
             article = replace(article, title=headline(article.text))
