@@ -20,6 +20,7 @@ from bot.handlers.common import (
     pressed_button,
     reply,
     run,
+    user_text,
 )
 from bot.handlers.walk import send_notices, show_card, show_current, source_reply
 from domain.documents import MAX_DOCUMENT_BYTES, DocumentError, document_text
@@ -33,7 +34,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     """Any text that is not a command: a source link if one is owed, else an article."""
     message = update.effective_message
     assert message is not None
-    text = message.text or message.caption or ""
+    text = user_text(message)
     if not text.strip():
         await reply(update, texts.EMPTY_ARTICLE)
         return
