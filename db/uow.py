@@ -97,19 +97,24 @@ class Database:
         return self.engine.dialect.name == "postgresql"
 
     @contextmanager
-    def unit(self, *, effect: bool = True) -> Iterator[UnitOfWork]:
+    def unit(self, *, effect: bool = True, reads_only: bool = False) -> Iterator[UnitOfWork]:
         """One transaction: committed when the block ends, rolled back if it raises.
 
         When it writes anything while an update is being handled (and `effect` is left on), the
         update's id is recorded in the same transaction; if it was recorded already, the unit is
         rolled back and `AlreadyHandled` raised, so a redelivered update writes nothing.
+        A unit that `reads_only` does not queue for SQLite's one writer (WAL lets it read
+        beside one); a write in it is a bug, and rolls it back.
         """
-        with self._turn, Session(self.engine, expire_on_commit=False) as session:
+        turn = nullcontext() if reads_only else self._turn
+        with turn, Session(self.engine, expire_on_commit=False) as session:
             wrote = _track_writes(session)
-            mark = handling.get() if effect else None
+            mark = handling.get() if effect and not reads_only else None
             try:
                 tx = UnitOfWork(session)
                 yield tx
+                if reads_only and wrote:
+                    raise RuntimeError("a unit of work that reads only wrote to the database")
                 if mark is not None and not mark.recorded and wrote:
                     session.flush()
                     if not tx.updates.claim(mark.update_id):
@@ -121,14 +126,22 @@ class Database:
             if mark is not None and wrote:
                 mark.recorded = True
 
-    def run(self, work: Callable[[UnitOfWork], T], *, attempts: int = 3, effect: bool = True) -> T:
+    def run(
+        self,
+        work: Callable[[UnitOfWork], T],
+        *,
+        attempts: int = 3,
+        effect: bool = True,
+        reads_only: bool = False,
+    ) -> T:
         """Run `work` in one unit of work, again from the start if the connection dropped.
 
-        `effect=False` for bookkeeping that is not the update's effect (membership)."""
+        `effect=False` for bookkeeping that is not the update's effect (membership);
+        `reads_only` for a look that writes nothing (see `unit`)."""
         delay = 0.5
         for attempt in range(1, attempts + 1):
             try:
-                with self.unit(effect=effect) as tx:
+                with self.unit(effect=effect, reads_only=reads_only) as tx:
                     return work(tx)
             except OperationalError as error:
                 if attempt == attempts or not is_transient(error):

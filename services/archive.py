@@ -161,7 +161,7 @@ class ClaimArchive:
             return work(session)
         if self._db is None:
             raise RuntimeError("ClaimArchive.load(db) was not called")
-        return self._db.run(lambda tx: work(tx.session), effect=False)
+        return self._db.run(lambda tx: work(tx.session), reads_only=True)
 
     @contextmanager
     def _within(self, tx: UnitOfWork | None) -> Iterator[None]:

@@ -200,7 +200,7 @@ class ReviewService:
                     return article.id, article.text
             return None
 
-        held = self._db.run(find, effect=False)
+        held = self._db.run(find, reads_only=True)
         if held is None:
             return None
         article_id, text = held
@@ -435,7 +435,7 @@ class ReviewService:
                 claim.id, claim.position + 1, claim.context, sentence, claim.claimant
             )
 
-        return self._db.run(work, effect=False)
+        return self._db.run(work, reads_only=True)
 
     def start_edit(self, member: Member, chat_id: int, claim_id: int) -> EditAsked | Stale:
         """ "✏️ Edit": the reviewer's next text restates the claim (before it is rated)."""
