@@ -83,6 +83,8 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        if not event.contains(engine, "after_cursor_execute", _note_write):
+            event.listen(engine, "after_cursor_execute", _note_write)
         # SQLite lets one transaction write at a time. Left to SQLite, a waiting thread sleeps in
         # growing steps (up to 100 ms each) or fails at once when its snapshot went stale, so the
         # bot's worker threads would queue behind each other in bursts. They queue here instead,
@@ -113,17 +115,18 @@ class Database:
             try:
                 tx = UnitOfWork(session)
                 yield tx
-                if reads_only and wrote:
+                session.flush()
+                changed = wrote()
+                if reads_only and changed:
                     raise RuntimeError("a unit of work that reads only wrote to the database")
-                if mark is not None and not mark.recorded and wrote:
-                    session.flush()
-                    if not tx.updates.claim(mark.update_id):
-                        raise AlreadyHandled(mark.update_id)
+                first = mark is not None and not mark.recorded and changed
+                if first and mark is not None and not tx.updates.claim(mark.update_id):
+                    raise AlreadyHandled(mark.update_id)
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
-            if mark is not None and wrote:
+            if mark is not None and changed:
                 mark.recorded = True
 
     def run(
@@ -162,21 +165,25 @@ class Database:
 _WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
-def _track_writes(session: Session) -> list[bool]:
-    """A list that becomes non-empty once the session changes a row.
+_WROTE = "factdesk.wrote"
+
+
+def _note_write(*args: Any) -> None:
+    """Engine event: mark the connection once a statement changed a row.
 
     A compare-and-set UPDATE that matched nothing (a double tap) changed nothing, so it does not
-    count; a row count the driver cannot tell (-1) does, to be safe.
-    """
-    wrote: list[bool] = []
+    count; a row count the driver cannot tell (-1) does, to be safe. Listened to once per engine
+    (a listener added per session cost more than some statements)."""
+    connection, cursor, statement = args[0], args[1], args[2]
+    if statement.lstrip()[:6].upper() in _WRITES and cursor.rowcount != 0:
+        connection.info[_WROTE] = True
 
-    def on_cursor(*args: Any) -> None:
-        cursor, statement = args[1], args[2]
-        if statement.lstrip()[:6].upper() in _WRITES and cursor.rowcount != 0:
-            wrote.append(True)
 
-    event.listen(session.connection(), "after_cursor_execute", on_cursor)
-    return wrote
+def _track_writes(session: Session) -> Callable[[], bool]:
+    """Whether the session has changed a row since this call (see `_note_write`)."""
+    connection = session.connection()
+    connection.info.pop(_WROTE, None)
+    return lambda: bool(connection.info.get(_WROTE))
 
 
 def is_transient(error: OperationalError) -> bool:
