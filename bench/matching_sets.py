@@ -34,7 +34,7 @@ def main() -> int:
     for kind, archived, new in rows:
         vectors = encoder.encode([archived, new])
         cosine = float(vectors[0] @ vectors[1])
-        result = compare_claims(new, archived, cosine=cosine)
+        result = compare_claims(new, archived, cosine=cosine, encode=encoder.encode)
         total[kind] += 1
         same[kind] += result.same
         wrong = result.same != (kind == "restatement")
