@@ -125,16 +125,16 @@ _NEGATIONS = _words(
     "lacked lacking"
 )
 
-# token -> (group, pole). Two claims whose tokens sit on opposite poles of a group (and not on
-# both) describe different actions or directions: "rose" vs "fell".
-_POLES: dict[str, tuple[str, int]] = {}
+# token -> its (group, pole)s. Two claims whose tokens sit on opposite poles of a group (and not
+# on both) describe different actions or directions: "rose" vs "fell". A word may belong to
+# several groups: "passed" a bill (vote) or 5 million (direction).
+_POLES: dict[str, tuple[tuple[str, int], ...]] = {}
 
 
 def _add_poles(group: str, up: str, down: str) -> None:
-    for word in up.split():
-        _POLES[word] = (group, 1)
-    for word in down.split():
-        _POLES[word] = (group, -1)
+    for words, pole in ((up, 1), (down, -1)):
+        for word in words.split():
+            _POLES[word] = (*_POLES.get(word, ()), (group, pole))
 
 
 _add_poles(
@@ -145,6 +145,22 @@ _add_poles(
     "fell fall falls falling fallen decrease decreased decreases decreasing down shrank shrink "
     "shrinks shrinking lower less fewer smaller loss lost halved plunged plummeted dropped drop "
     "drops declined decline declines cut cuts cutting slashed reduced reduce reduces",
+)
+_add_poles(
+    "direction",
+    "above exceeded exceeds exceed passed surpassed topped overtook",
+    "below",
+)
+_add_poles(
+    "cost",
+    "expensive costlier pricier dearer",
+    "cheap cheaper cheapest inexpensive",
+)
+# Killing is not harming: "smoking kills half of its users" / "harms half of its users".
+_add_poles(
+    "harm",
+    "kill kills killed killing deadly fatal",
+    "harm harms harmed harming hurt hurts injure injures injured injuring",
 )
 _add_poles("outcome", "win wins won winning winner", "lose loses losing loser defeated")
 _add_poles(
@@ -229,7 +245,7 @@ def _features(normalized: str) -> _Claim:
         terms=terms,
         figures=frozenset(t for t in terms if t[0].isdigit()),
         negations=sum(tokens.count(t) for t in negations) if negations else 0,
-        poles=frozenset(_POLES[t] for t in distinct & _POLE_WORDS),
+        poles=frozenset(pole for t in distinct & _POLE_WORDS for pole in _POLES[t]),
         places=frozenset(distinct & _PLACES),
     )
 
@@ -253,6 +269,10 @@ def _conflict(a: _Claim, b: _Claim) -> str | None:
     if (a.places - b.places) and (b.places - a.places):
         return "place"
     return None
+
+
+def _on_poles(word: str, poles: frozenset[tuple[str, int]]) -> bool:
+    return any(pole in poles for pole in _POLES.get(word, ()))
 
 
 def _opposite_poles(a: frozenset[tuple[str, int]], b: frozenset[tuple[str, int]]) -> bool:
@@ -480,9 +500,9 @@ def warm_up() -> None:
 
 
 def _is_common(word: str) -> bool:
+    """A word the dictionary writes in lower case (in some inflection): "Sugar", "Kids" at the
+    start of a sentence; "Clinton", which it only writes capitalised, is not."""
     words = _dictionary()
-    if word in words and not word.islower():
-        return False  # a proper noun the dictionary knows: "Clinton"
     w = word.lower()
     stems = (w, w[:-1] if w.endswith("s") else w, w[:-2] if w.endswith("es") else w)
     return any(s in words for s in stems) or (w.endswith("ies") and w[:-3] + "y" in words)
@@ -720,6 +740,8 @@ def _spelled_out(acronym: str, text: str) -> str | None:
             if len(initials) < 2 or part[0].lower() in _NAME_JOINERS:
                 continue
             for end in range(len(part), 1, -1):
+                if part[end - 1].lower() in _NAME_JOINERS:
+                    continue
                 head = "".join(w[0] for w in part[:end] if w.lower() not in _NAME_JOINERS)
                 if head == acronym or (
                     len(head) >= 2 and acronym.startswith(head) and end == len(part)
@@ -762,23 +784,29 @@ def compare_claims(
     claim can be "similar" but never "same"); ``lexical`` the BM25 score relative to the query's
     best, used for the ranking score only.
 
-    ``encode`` (texts -> unit vectors): when nothing differs but the meaning falls short, and one
-    claim writes as an acronym what the other spells out, the two claims are embedded once more
-    written alike, and that cosine decides (MiniLM puts "The NHS is short of 40,000 nurses" and
-    "The National Health Service lacks 40,000 nurses" at 0.64, written alike at 0.81). This costs
-    one encoding of two sentences (~3 ms), for such a pair only.
+    When one claim writes as an acronym what the other spells out, the two are compared written
+    alike (:func:`spell_out_acronyms`), so that "CDC" is not another organisation than "Centers
+    for Disease Control". ``encode`` (texts -> unit vectors): if then nothing but the meaning
+    keeps them apart, the two are embedded once more written alike and that cosine decides
+    (MiniLM puts "The NHS is short of 40,000 nurses" and "The National Health Service lacks
+    40,000 nurses" at 0.64, written alike at 0.81). That costs one encoding of two sentences
+    (~3 ms), for such a pair only.
     """
     result = _compare(query, archived, cosine=cosine, lexical=lexical)
-    if result.same or result.differs or cosine is None or encode is None:
+    if result.same or cosine is None:
         return result
     aligned = spell_out_acronyms(query, archived)
     if aligned is None:
+        return result
+    result = _compare(*aligned, cosine=cosine, lexical=lexical)
+    vetoed = any(not d.startswith("other words") for d in result.differs)
+    if result.same or vetoed or encode is None:
         return result
     vectors = encode(list(aligned))
     again = float(vectors[0] @ vectors[1])
     if again <= cosine:
         return result
-    return _compare(query, archived, cosine=again, lexical=lexical)
+    return _compare(*aligned, cosine=again, lexical=lexical)
 
 
 def _compare(query: str, archived: str, *, cosine: float | None, lexical: float) -> Comparison:
@@ -800,14 +828,14 @@ def _compare(query: str, archived: str, *, cosine: float | None, lexical: float)
             # "A emits more than B" / "B emits less than A"; "no A has more than B" / "B has more
             # than any A": the comparison is the same, turned around.
             agrees.append("the same comparison, turned around")
-            q_poles, c_poles = q_poles - {q_cmp.pole}, c_poles - {c_cmp.pole}
+            q_poles, c_poles = q_poles - q_cmp.poles, c_poles - c_cmp.poles
             q_negations -= q_cmp.denied
             c_negations -= c_cmp.denied
     if q_negations != c_negations:
         differs.append("one of them is negated")
     if _opposite_poles(q_poles, c_poles):
-        words_q = [w for w in qa.text.split() if w in _POLES and _POLES[w] in q_poles - c_poles]
-        words_c = [w for w in ca.text.split() if w in _POLES and _POLES[w] in c_poles - q_poles]
+        words_q = [w for w in qa.text.split() if _on_poles(w, q_poles - c_poles)]
+        words_c = [w for w in ca.text.split() if _on_poles(w, c_poles - q_poles)]
         differs.append(f"opposite: {' '.join(words_c) or '—'} / {' '.join(words_q) or '—'}")
     if (qa.places - ca.places) and (ca.places - qa.places):
         differs.append(
@@ -817,6 +845,9 @@ def _compare(query: str, archived: str, *, cosine: float | None, lexical: float)
     elif qa.places & ca.places:
         agrees.append("same place: " + ", ".join(sorted(qa.places & ca.places)))
     _compare_names(query, archived, qa, ca, agrees, differs)
+    other_term = _other_term(qa.text, ca.text)
+    if other_term is not None:
+        differs.append(f"compared with: {other_term[1]} / {other_term[0]}")
     roles_named = any(d.startswith("roles swapped") for d in differs)
     if turned is not None and not turned[2] and not roles_named:
         q_cmp, c_cmp, _ = turned
@@ -889,10 +920,15 @@ class _Comparative:
     """ "<subject> … more/less … than <other>" in a claim."""
 
     pole: tuple[str, int]  # the comparative word's pole: ("direction", 1) for "more"
+    poles: frozenset[tuple[str, int]]  # every pole of the comparative words ("more expensive")
     subject: tuple[str, ...]  # content words before the comparative, as written
     before: frozenset[str]  # their stems, less those also after "than"
     after: frozenset[str]  # stems after "than", less those also before
     denied: bool  # "no <subject> … more … than": the subject is denied
+    written: dict[str, str]  # stem -> word as written, for explanations
+
+    def terms(self, stems: frozenset[str]) -> list[str]:
+        return [self.written.get(s, s) for s in stems]
 
 
 _DENIALS = frozenset({"no", "none", "nobody", "neither"})
@@ -909,28 +945,52 @@ def _comparative(normalized: str) -> _Comparative | None:
     rest = words[than + 1 :]
     if not rest or rest[0][0].isdigit():
         return None
-    at = next(
-        (i for i in range(than - 1, -1, -1) if _POLES.get(words[i], ("",))[0] == "direction"),
-        None,
-    )
+    at = next((i for i in range(than - 1, -1, -1) if _comparing(words[i])), None)
     if at is None:
         return None
+    pole = _comparing(words[at])
+    assert pole is not None
+    poles = set(_POLES[words[at]])
+    if at and words[at - 1] in ("more", "less") and pole[0] != "direction":
+        # "more expensive" is "expensive" as a comparison; "less expensive" turns it over.
+        at -= 1
+        pole = (pole[0], pole[1] * (1 if words[at] == "more" else -1))
+        poles.update(_POLES[words[at]])
     subject = [w for w in words[:at] if w not in _STOPWORDS and w not in _NEGATIONS]
     before = {_stem(w) for w in subject}
     after = {_stem(w) for w in rest if w not in _STOPWORDS and w not in _NEGATIONS}
     return _Comparative(
-        pole=_POLES[words[at]],
+        pole=pole,
+        poles=frozenset(poles),
         subject=tuple(subject),
         before=frozenset(before - after),
         after=frozenset(after - before),
         denied=any(w in _DENIALS for w in words[:at]),
+        written={_stem(w): w for w in words},
     )
+
+
+def _comparing(word: str) -> tuple[str, int] | None:
+    """The pole of a word that can make a comparison ("more", "fewer", "cheaper")."""
+    return next((p for p in _POLES.get(word, ()) if p[0] in ("direction", "cost")), None)
 
 
 def _subject(mine: _Comparative, other: _Comparative) -> str:
     """The words of a comparison's subject that the other comparison's subject lacks."""
     words = [w for w in mine.subject if _stem(w) not in other.before]
     return " ".join(words or mine.subject) or "—"
+
+
+def _other_term(q_text: str, c_text: str) -> tuple[str, str] | None:
+    """The same subject compared with another thing ("coal is dearer than wind power" / "…than
+    nuclear power"): what each claim compares it with, or None."""
+    q, c = _comparative(q_text), _comparative(c_text)
+    if q is None or c is None or not q.before & c.before or q.after & c.before:
+        return None
+    only_q, only_c = q.after - c.after, c.after - q.after
+    if not only_q or not only_c:
+        return None
+    return " ".join(sorted(q.terms(only_q))), " ".join(sorted(c.terms(only_c)))
 
 
 def _turned_comparison(q_text: str, c_text: str) -> tuple[_Comparative, _Comparative, bool] | None:
@@ -942,7 +1002,7 @@ def _turned_comparison(q_text: str, c_text: str) -> tuple[_Comparative, _Compara
         return None
     # What the subject is compared with crosses over; the verb and the object may stay put.
     swapped = bool(q.before & c.after) and bool(q.after & c.before)
-    if not swapped or q.after & c.after:
+    if not swapped or q.after & c.after or q.pole[0] != c.pole[0]:
         return None
     flipped = q.pole[1] != c.pole[1]
     return q, c, flipped != (q.denied != c.denied)
