@@ -506,6 +506,7 @@ def _dictionary() -> frozenset[str]:
 def warm_up() -> None:
     """Load what the first comparison would otherwise load (for a process that is starting)."""
     _dictionary()
+    _stemmer()
 
 
 def _is_common(word: str) -> bool:
