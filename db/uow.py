@@ -14,9 +14,10 @@ is what lets the bot ride out a database restart of a second or two.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -82,6 +83,14 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # SQLite lets one transaction write at a time. Left to SQLite, a waiting thread sleeps in
+        # growing steps (up to 100 ms each) or fails at once when its snapshot went stale, so the
+        # bot's worker threads would queue behind each other in bursts. They queue here instead,
+        # woken the moment the unit before them ends. (Reentrant: a unit may read through a
+        # helper that opens its own.) PostgreSQL locks rows, not the database: no queue there.
+        self._turn: AbstractContextManager[object] = (
+            threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
+        )
 
     @property
     def is_postgres(self) -> bool:
@@ -95,7 +104,7 @@ class Database:
         update's id is recorded in the same transaction; if it was recorded already, the unit is
         rolled back and `AlreadyHandled` raised, so a redelivered update writes nothing.
         """
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._turn, Session(self.engine, expire_on_commit=False) as session:
             wrote = _track_writes(session)
             mark = handling.get() if effect else None
             try:
