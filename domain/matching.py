@@ -1010,9 +1010,12 @@ def _turned_comparison(q_text: str, c_text: str) -> tuple[_Comparative, _Compara
     q, c = _comparative(q_text), _comparative(c_text)
     if q is None or c is None:
         return None
-    # What the subject is compared with crosses over; the verb and the object may stay put.
-    swapped = bool(q.before & c.after) and bool(q.after & c.before)
-    if not swapped or q.after & c.after or q.pole[0] != c.pole[0]:
+    # What the subject is compared with crosses over; the verb, the object and a tail that both
+    # share ("…, the report claims") stay put.
+    q_before, c_before = q.before - c.before, c.before - q.before
+    q_after, c_after = q.after - c.after, c.after - q.after
+    swapped = bool(q_before & c_after) and bool(q_after & c_before)
+    if not swapped or q.pole[0] != c.pole[0]:
         return None
     flipped = q.pole[1] != c.pole[1]
     return q, c, flipped != (q.denied != c.denied)

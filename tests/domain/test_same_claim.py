@@ -56,3 +56,14 @@ def test_pairs_written_after_the_calibration_hold_too() -> None:
         for archived, new in ADDED["restatements"]
     ]
     assert sum(same) >= 16
+
+
+def test_a_comparison_turned_around_is_recognised_with_an_attribution_after_it() -> None:
+    """ "…, the report claims" after both comparisons does not hide that one is turned around."""
+    archived = "Electric cars produce more emissions than petrol cars, the report claims"
+    encode = get_encoder().encode
+    turned = "Petrol cars emit less than electric cars, the report claims"
+    swapped = "Petrol cars produce more emissions than electric cars, the report claims"
+    assert compare_claims(turned, archived, cosine=_cosine(archived, turned), encode=encode).same
+    result = compare_claims(swapped, archived, cosine=_cosine(archived, swapped), encode=encode)
+    assert not result.same and any(d.startswith("roles swapped") for d in result.differs)
