@@ -288,8 +288,9 @@ def _english_scores(
     rates below its threshold is not check-worthy (it knows predictions, promises and opinions
     by their words), one it rates at least ``LINEAR_SURE_YES`` is ("rose 2.1% in May, Eurostat
     said"), and the encoder judges those in between; its score then replaces the linear one.
-    The encoder is the slow part (about 0.8 ms a sentence), so it sees only that band, and only
-    sentences that may be offered (not questions, headlines, fragments or repeats).
+    The encoder is the slow part (about 1 ms a sentence), so it sees only that band (a dozen
+    sentences of a 1,000-word article), and only sentences that may be offered (not questions,
+    headlines, fragments or repeats).
     """
     model = checkworthiness.load_model()
     values = [checkworthiness.score(s.text, model) for s in sentences]
