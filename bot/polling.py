@@ -112,6 +112,11 @@ class ConfirmingPoller:
         delay = 1.0
         while not stop.is_set():
             offset = self.offset
+            # This request confirms everything below `offset`: Telegram will not send those
+            # again, so they need not be remembered (and one that still comes, as a test's
+            # redelivery does, is new to the feed's filter). An answer to this very request may
+            # bring an update that finished while it was on its way: that one is still kept.
+            self._handled = {handled for handled in self._handled if handled >= offset}
             fetch = asyncio.ensure_future(
                 bot.get_updates(offset=offset, timeout=self._timeout, allowed_updates=self._allowed)
             )
@@ -132,10 +137,6 @@ class ConfirmingPoller:
                 delay = min(delay * 2, 30.0)
                 continue
             delay = 1.0
-            # Telegram has now dropped everything below `offset`: no answer can bring those back,
-            # so they need not be remembered. (An answer to this very request may still bring an
-            # update that finished while it was on its way: that one is still remembered.)
-            self._handled = {handled for handled in self._handled if handled >= offset}
             taken = self._take(updates)
             self._backlog_done = self._backlog_done or len(updates) < _BATCH
             if not taken and self._in_flight:
