@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_
+from sqlalchemy import bindparam, case, func, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
@@ -72,6 +72,17 @@ def verdicts_after(
     return [(int(vid), int(cid)) for vid, cid in session.execute(statement)]
 
 
+def _newest_standing() -> Any:
+    """The id of a claim's newest standing verdict, as an aggregate over its verdicts.
+
+    The claim ids are the only condition of the queries that use it, so the planner always
+    takes the claim_id index: with ``standing`` in the WHERE clause, SQLite without statistics
+    (no ANALYZE yet) walked the index on ``standing`` instead, i.e. every verdict (0.3 s per
+    lookup at 1,000,000 claims).
+    """
+    return func.max(case((col(Verdict.standing), col(Verdict.id))))
+
+
 def _states(session: Session, claims: list[Any], verdict_filter: Any) -> list[ClaimState]:
     """The state of each claim row (id, text, normalized text, status): its newest standing
     verdict is looked up in one grouped query over ``verdict_filter`` (a range or list of claim
@@ -80,8 +91,8 @@ def _states(session: Session, claims: list[Any], verdict_filter: Any) -> list[Cl
     if not claims:
         return []
     newest = (
-        sa_select(col(Verdict.claim_id), func.max(col(Verdict.id)).label("vid"))
-        .where(verdict_filter, col(Verdict.standing))
+        sa_select(col(Verdict.claim_id), _newest_standing().label("vid"))
+        .where(verdict_filter)
         .group_by(col(Verdict.claim_id))
         .subquery()
     )
@@ -139,8 +150,8 @@ def _standing_statement() -> Any:
     """Built once: the newest standing verdict of each claim in an expanding list of ids."""
     ids: Any = bindparam("ids", expanding=True)
     newest = (
-        sa_select(func.max(col(Verdict.id)).label("vid"))
-        .where(col(Verdict.claim_id).in_(ids), col(Verdict.standing))
+        sa_select(_newest_standing().label("vid"))
+        .where(col(Verdict.claim_id).in_(ids))
         .group_by(col(Verdict.claim_id))
         .subquery()
     )
