@@ -21,6 +21,7 @@ from bot.context import CONTEXT_TYPES, FactdeskApp, attach
 from bot.delivery import RetryingRateLimiter
 from bot.gate import gate
 from bot.handlers import articles, basics, disputes, export, queues, records, stats, team, walk
+from bot.polling import UpdateFeed, use_feed
 from factdesk.config import Settings
 from services.registry import Services
 
@@ -50,6 +51,7 @@ COMMANDS = [
 
 def build_application(settings: Settings, shared: Services | None = None) -> FactdeskApp:
     """The bot, ready to run by polling or webhook; `shared` lets tests bring their own engine."""
+    feed = UpdateFeed(connection_pool_size=1)
     application = (
         ApplicationBuilder()
         .context_types(CONTEXT_TYPES)
@@ -58,17 +60,20 @@ def build_application(settings: Settings, shared: Services | None = None) -> Fac
         .base_file_url(settings.file_url)
         .rate_limiter(RetryingRateLimiter(_rate_limiter(settings)))
         .read_timeout(settings.factdesk_telegram_timeout)
+        .get_updates_request(feed)
         .concurrent_updates(True)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .build()
     )
     attach(application, shared or Services.build(settings))
+    use_feed(application, feed)
     _add_handlers(application)
     _schedule_digest(application, settings)
     if application.job_queue is not None:
         application.job_queue.run_repeating(basics.prune_updates, interval=3600, first=60)
         application.job_queue.run_repeating(basics.fill_embeddings, interval=30, first=30)
+        application.job_queue.run_repeating(basics.save_index, interval=2, first=2)
     return application
 
 

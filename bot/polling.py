@@ -18,10 +18,12 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from telegram import Update
 from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.request import HTTPXRequest
 
 from bot.context import FactdeskApp
 
@@ -31,6 +33,38 @@ logger = logging.getLogger(__name__)
 #: in hand (a slow one holds the offset back), before asking again.
 _IN_HAND_WAIT = 0.2
 _GRACE_ON_STOP = 10.0
+
+
+_FEED = "factdesk.update_feed"
+
+
+class UpdateFeed(HTTPXRequest):
+    """The getUpdates connection, which drops the updates the poller already has from each answer
+    before PTB turns them into objects.
+
+    With the offset held at the oldest unfinished update, Telegram sends every update in hand
+    again with each answer; under load, parsing those again cost about a fifth of the bot's CPU.
+    PTB documents `parse_json_payload` as the place to change how answers are read.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.known: Callable[[object], bool] = lambda update_id: False
+
+    # The base declares it static but calls it on the instance, which is what lets it see `known`.
+    def parse_json_payload(self, payload: bytes) -> dict[str, Any]:  # type: ignore[override]
+        answer = super().parse_json_payload(payload)
+        updates = answer.get("result")
+        if isinstance(updates, list):
+            answer["result"] = [
+                u for u in updates if not (isinstance(u, dict) and self.known(u.get("update_id")))
+            ]
+        return answer
+
+
+def use_feed(application: FactdeskApp, feed: UpdateFeed) -> None:
+    """Remember the application's getUpdates connection (built with `get_updates_request`)."""
+    application.bot_data[_FEED] = feed
 
 
 class ConfirmingPoller:
@@ -54,6 +88,9 @@ class ConfirmingPoller:
     async def run(self, stop: asyncio.Event) -> None:
         """Fetch and hand out updates until `stop` is set; then finish what is in hand."""
         bot = self._application.bot
+        feed = self._application.bot_data.get(_FEED)
+        if isinstance(feed, UpdateFeed):
+            feed.known = self._known
         await bot.delete_webhook(drop_pending_updates=False)
         delay = 1.0
         while not stop.is_set():
@@ -89,6 +126,9 @@ class ConfirmingPoller:
                     return_when=asyncio.FIRST_COMPLETED,
                 )
         await self._finish(bot)
+
+    def _known(self, update_id: object) -> bool:
+        return update_id in self._in_flight or update_id in self._handled
 
     def _take(self, updates: Sequence[Update]) -> int:
         """Start a task for each update not yet in hand; how many were new."""

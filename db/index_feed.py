@@ -57,6 +57,17 @@ def _rows(session: Session, statement: Any, parameters: Any = None) -> Any:
     return session.connection().execute(statement, parameters)
 
 
+def _newest_standing() -> Any:
+    """The id of a claim's newest standing verdict, as an aggregate over its verdicts.
+
+    The claim ids are the only condition of the queries that use it, so the planner always
+    takes the claim_id index: with ``standing`` in the WHERE clause, SQLite without statistics
+    (no ANALYZE yet) walked the index on ``standing`` instead, i.e. every verdict (0.3 s per
+    lookup at 1,000,000 claims).
+    """
+    return func.max(case((col(Verdict.standing), col(Verdict.id))))
+
+
 def newest_verdict_id(*, session: Session) -> int:
     """The highest verdict id committed so far (0 for an empty log)."""
     return int(session.execute(sa_select(func.max(Verdict.id))).scalar() or 0)
@@ -72,45 +83,59 @@ def verdicts_after(
 ) -> list[tuple[int, int]]:
     """``(verdict_id, claim_id)`` of the verdicts above ``after_id`` (at most ``limit``, lowest
     first) and of those among ``also`` (ids below it that were not committed when last seen)."""
-    above = col(Verdict.id) > after_id
-    condition = or_(above, col(Verdict.id).in_(list(also))) if also else above
-    statement = (
+    params = {"after": after_id, "limit": limit + len(also)}
+    statement = _VERDICTS_ABOVE
+    if also:  # ids still awaited: rare, and a statement of their own
+        above = col(Verdict.id) > bindparam("after")
+        statement = _verdicts_where(or_(above, col(Verdict.id).in_(list(also))))
+    return [(int(vid), int(cid)) for vid, cid in _rows(session, statement, params)]
+
+
+def _verdicts_where(condition: Any) -> Any:
+    return (
         sa_select(col(Verdict.id), col(Verdict.claim_id))
         .where(condition)
         .order_by(col(Verdict.id))
-        .limit(limit + len(also))
+        .limit(bindparam("limit"))
     )
-    return [(int(vid), int(cid)) for vid, cid in _rows(session, statement)]
 
 
-def _newest_standing() -> Any:
-    """The id of a claim's newest standing verdict, as an aggregate over its verdicts.
-
-    The claim ids are the only condition of the queries that use it, so the planner always
-    takes the claim_id index: with ``standing`` in the WHERE clause, SQLite without statistics
-    (no ANALYZE yet) walked the index on ``standing`` instead, i.e. every verdict (0.3 s per
-    lookup at 1,000,000 claims).
-    """
-    return func.max(case((col(Verdict.standing), col(Verdict.id))))
+# Built once: read before every lookup.
+_VERDICTS_ABOVE = _verdicts_where(col(Verdict.id) > bindparam("after"))
 
 
-def _states(session: Session, claims: list[Any], verdict_filter: Any) -> list[ClaimState]:
-    """The state of each claim row (id, text, normalized text, status): its newest standing
-    verdict is looked up in one grouped query over ``verdict_filter`` (a range or list of claim
-    ids, served by the claim_id index; a correlated subquery per claim was quadratic on SQLite
-    once ``verdict.standing`` had an index of its own)."""
-    if not claims:
-        return []
+def _claim_rows_statement() -> Any:
+    status = type_coerce(col(Claim.status), String)
+    return sa_select(col(Claim.id), col(Claim.text), col(Claim.normalized_text), status)
+
+
+def _ratings(session: Session, statement: Any, params: dict[str, Any]) -> dict[int, str]:
+    return dict(_rows(session, statement, params).all())
+
+
+def _ratings_statement(claim_filter: Any) -> Any:
+    """The rating of each claim's newest standing verdict, over ``claim_filter`` (a range or
+    list of claim ids, served by the claim_id index; a correlated subquery per claim was
+    quadratic on SQLite once ``verdict.standing`` had an index of its own)."""
     newest = (
         sa_select(col(Verdict.claim_id), _newest_standing().label("vid"))
-        .where(verdict_filter)
+        .where(claim_filter)
         .group_by(col(Verdict.claim_id))
         .subquery()
     )
-    newest_rating = sa_select(newest.c.claim_id, type_coerce(col(Verdict.rating), String)).join(
+    return sa_select(newest.c.claim_id, type_coerce(col(Verdict.rating), String)).join(
         Verdict, col(Verdict.id) == newest.c.vid
     )
-    ratings: dict[int, str] = dict(_rows(session, newest_rating).all())
+
+
+# Built once: the index asks for a few claims' states after every verdict.
+_CLAIMS_NAMED = _claim_rows_statement().where(col(Claim.id).in_(bindparam("ids", expanding=True)))
+_RATINGS_NAMED = _ratings_statement(col(Verdict.claim_id).in_(bindparam("ids", expanding=True)))
+
+
+def _states(claims: list[Any], ratings: dict[int, str]) -> list[ClaimState]:
+    """The state of each claim row (id, text, normalized text, status), given the rating of
+    its newest standing verdict."""
     return [
         ClaimState(
             claim_id=claim_id,
@@ -122,23 +147,15 @@ def _states(session: Session, claims: list[Any], verdict_filter: Any) -> list[Cl
     ]
 
 
-def _claim_rows() -> Any:
-    return sa_select(
-        col(Claim.id),
-        col(Claim.text),
-        col(Claim.normalized_text),
-        type_coerce(col(Claim.status), String),
-    )
-
-
 def claim_states(*, session: Session, claim_ids: Collection[int]) -> list[ClaimState]:
     """The current state of each claim named (unknown ids are left out)."""
     ids = list(claim_ids)
     states: list[ClaimState] = []
     for start in range(0, len(ids), 10_000):  # bound the bound parameters (SQLite's limit)
-        chunk = ids[start : start + 10_000]
-        rows = list(_rows(session, _claim_rows().where(col(Claim.id).in_(chunk))))
-        states.extend(_states(session, rows, col(Verdict.claim_id).in_(chunk)))
+        chunk = {"ids": ids[start : start + 10_000]}
+        rows = list(_rows(session, _CLAIMS_NAMED, chunk))
+        if rows:
+            states.extend(_states(rows, _ratings(session, _RATINGS_NAMED, chunk)))
     return states
 
 
@@ -146,13 +163,17 @@ def claims_after(*, session: Session, after_claim_id: int, limit: int) -> list[C
     """The next ``limit`` claims by id after ``after_claim_id``, archived or not (a rebuild and
     the embedding fill page through the archive with this)."""
     statement = (
-        _claim_rows().where(col(Claim.id) > after_claim_id).order_by(col(Claim.id)).limit(limit)
+        _claim_rows_statement()
+        .where(col(Claim.id) > after_claim_id)
+        .order_by(col(Claim.id))
+        .limit(limit)
     )
     rows = list(_rows(session, statement))
     if not rows:
         return []
     first, last = int(rows[0][0]), int(rows[-1][0])
-    return _states(session, rows, col(Verdict.claim_id).between(first, last))
+    in_range = _ratings_statement(col(Verdict.claim_id).between(first, last))
+    return _states(rows, _ratings(session, in_range, {}))
 
 
 def _standing_statement() -> Any:

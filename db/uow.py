@@ -14,9 +14,10 @@ is what lets the bot ride out a database restart of a second or two.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property
@@ -143,44 +144,68 @@ class Database:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        if not event.contains(engine, "after_cursor_execute", _note_write):
+            event.listen(engine, "after_cursor_execute", _note_write)
+        # SQLite lets one transaction write at a time. Left to SQLite, a waiting thread sleeps in
+        # growing steps (up to 100 ms each) or fails at once when its snapshot went stale, so the
+        # bot's worker threads would queue behind each other in bursts. They queue here instead,
+        # woken the moment the unit before them ends. (Reentrant: a unit may read through a
+        # helper that opens its own.) PostgreSQL locks rows, not the database: no queue there.
+        self._turn: AbstractContextManager[object] = (
+            threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
+        )
 
     @property
     def is_postgres(self) -> bool:
         return self.engine.dialect.name == "postgresql"
 
     @contextmanager
-    def unit(self, *, effect: bool = True) -> Iterator[UnitOfWork]:
+    def unit(self, *, effect: bool = True, reads_only: bool = False) -> Iterator[UnitOfWork]:
         """One transaction: committed when the block ends, rolled back if it raises.
 
         When it writes anything while an update is being handled (and `effect` is left on), the
         update's id is recorded in the same transaction; if it was recorded already, the unit is
         rolled back and `AlreadyHandled` raised, so a redelivered update writes nothing.
+        A unit that `reads_only` does not queue for SQLite's one writer (WAL lets it read
+        beside one); a write in it is a bug, and rolls it back.
         """
-        with Session(self.engine, expire_on_commit=False) as session:
-            mark = handling.get() if effect else None
-            wrote = _track_writes(session) if mark is not None else []
+        turn = nullcontext() if reads_only else self._turn
+        with turn, Session(self.engine, expire_on_commit=False) as session:
+            wrote = _track_writes(session)
+            mark = handling.get() if effect and not reads_only else None
             try:
                 tx = UnitOfWork(session)
                 yield tx
-                if mark is not None and not mark.recorded and wrote:
-                    session.flush()
-                    if not tx.updates.claim(mark.update_id):
-                        raise AlreadyHandled(mark.update_id)
+                session.flush()
+                changed = wrote()
+                if reads_only and changed:
+                    raise RuntimeError("a unit of work that reads only wrote to the database")
+                first = mark is not None and not mark.recorded and changed
+                if first and mark is not None and not tx.updates.claim(mark.update_id):
+                    raise AlreadyHandled(mark.update_id)
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
-            if mark is not None and wrote:
+            if mark is not None and changed:
                 mark.recorded = True
 
-    def run(self, work: Callable[[UnitOfWork], T], *, attempts: int = 3, effect: bool = True) -> T:
+    def run(
+        self,
+        work: Callable[[UnitOfWork], T],
+        *,
+        attempts: int = 3,
+        effect: bool = True,
+        reads_only: bool = False,
+    ) -> T:
         """Run `work` in one unit of work, again from the start if the connection dropped.
 
-        `effect=False` for bookkeeping that is not the update's effect (membership)."""
+        `effect=False` for bookkeeping that is not the update's effect (membership);
+        `reads_only` for a look that writes nothing (see `unit`)."""
         delay = 0.5
         for attempt in range(1, attempts + 1):
             try:
-                with self.unit(effect=effect) as tx:
+                with self.unit(effect=effect, reads_only=reads_only) as tx:
                     return work(tx)
             except OperationalError as error:
                 if attempt == attempts or not is_transient(error):
@@ -201,21 +226,25 @@ class Database:
 _WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
-def _track_writes(session: Session) -> list[bool]:
-    """A list that becomes non-empty once the session changes a row.
+_WROTE = "factdesk.wrote"
+
+
+def _note_write(*args: Any) -> None:
+    """Engine event: mark the connection once a statement changed a row.
 
     A compare-and-set UPDATE that matched nothing (a double tap) changed nothing, so it does not
-    count; a row count the driver cannot tell (-1) does, to be safe.
-    """
-    wrote: list[bool] = []
+    count; a row count the driver cannot tell (-1) does, to be safe. Listened to once per engine
+    (a listener added per session cost more than some statements)."""
+    connection, cursor, statement = args[0], args[1], args[2]
+    if statement.lstrip()[:6].upper() in _WRITES and cursor.rowcount != 0:
+        connection.info[_WROTE] = True
 
-    def on_cursor(*args: Any) -> None:
-        cursor, statement = args[1], args[2]
-        if statement.lstrip()[:6].upper() in _WRITES and cursor.rowcount != 0:
-            wrote.append(True)
 
-    event.listen(session.connection(), "after_cursor_execute", on_cursor)
-    return wrote
+def _track_writes(session: Session) -> Callable[[], bool]:
+    """Whether the session has changed a row since this call (see `_note_write`)."""
+    connection = session.connection()
+    connection.info.pop(_WROTE, None)
+    return lambda: bool(connection.info.get(_WROTE))
 
 
 def is_transient(error: OperationalError) -> bool:

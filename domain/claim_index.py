@@ -156,6 +156,8 @@ class HybridIndex:
         self._lexical = lexical
         self._writer: tantivy.IndexWriter | None = None
         self._lock = threading.RLock()
+        # tantivy's writer serves one call at a time; taken before ``_lock`` wherever both are.
+        self._writing = threading.Lock()
         self._slots = np.zeros(0, dtype=np.int64)  # slot -> claim id, -1 when dead
         self._used = 0  # slots in use (the rest of the arrays is spare room)
         self._matrix: np.ndarray[Any, np.dtype[np.float16]] = np.zeros(
@@ -272,7 +274,7 @@ class HybridIndex:
         by their words until :meth:`set_vectors` gives them meaning. A claim's text never
         changes, so a claim upserted again without vectors keeps the vector it has.
         """
-        with self._lock:
+        with self._writing, self._lock:
             writer = self._writer_now()
             for claim_id, normalized in items:
                 if not fresh:  # ``fresh``: the caller knows these ids are not indexed yet
@@ -286,7 +288,7 @@ class HybridIndex:
 
     def remove(self, claim_ids: Iterable[int]) -> None:
         """Forget claims (a retracted or disputed verdict); unknown ids are ignored."""
-        with self._lock:
+        with self._writing, self._lock:
             writer = self._writer_now()
             ids = list(claim_ids)
             for claim_id in ids:
@@ -344,25 +346,35 @@ class HybridIndex:
             self._ann_delta.add(keys, np.asarray(self._matrix[live], dtype=np.float32))
 
     def commit(self, meta: dict[str, Any] | None = None) -> None:
-        """Make every change durable, then record ``meta`` with them (atomically, last)."""
-        with self._lock:
-            if meta is not None:
-                self.meta = dict(meta)
+        """Make every change durable, then record ``meta`` with them (atomically, last).
+
+        New words become searchable here, new vectors at once. A commit writes to disk for
+        about a tenth of a second; lookups go on meanwhile (tantivy searches the last commit
+        and releases the GIL), only changes wait.
+        """
+        with self._writing:
             if self._writer is not None:
                 self._writer.commit()
                 self._lexical.reload()
-            if self.folder is None:
-                return
-            if self._dirty_vectors:
-                np.asarray(self._slots).tofile(self.folder / _SLOTS)
-                if isinstance(self._matrix, np.memmap):
-                    self._matrix.flush()
-                if len(self._ann_delta) >= _SEGMENT_MIN:
-                    self._write_segment()
-                if len(self._segments) > _MAX_SEGMENTS:
-                    self.compact()
-                self._dirty_vectors = False
-            self._write_state()
+            with self._lock:
+                if meta is not None:
+                    self.meta = dict(meta)
+                self._save_vectors()
+
+    def _save_vectors(self) -> None:
+        """The vector files and the state, consistent with each other (under ``_lock``)."""
+        if self.folder is None:
+            return
+        if self._dirty_vectors:
+            np.asarray(self._slots).tofile(self.folder / _SLOTS)
+            if isinstance(self._matrix, np.memmap):
+                self._matrix.flush()
+            if len(self._ann_delta) >= _SEGMENT_MIN:
+                self._write_segment()
+            if len(self._segments) > _MAX_SEGMENTS:
+                self.compact()
+            self._dirty_vectors = False
+        self._write_state()
 
     def _write_segment(self) -> None:
         """Write the in-memory graph out as a memory-mapped segment."""
@@ -417,7 +429,7 @@ class HybridIndex:
 
     def close(self) -> None:
         """Release the writer lock (the index stays as last committed)."""
-        with self._lock:
+        with self._writing, self._lock:
             if self._writer is not None:
                 self._writer.rollback()
                 self._writer = None

@@ -7,6 +7,7 @@ and applies the answer in the same unit of work. The values it hands back to the
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -364,13 +365,19 @@ def add_note(earlier: str | None, more: str | None) -> str | None:
 
 
 def notify_submitter(
-    *, became_final: bool, article_done: bool, submitter_id: int, summarised_for: int | None
+    *,
+    became_final: bool,
+    article_done: Callable[[], bool],
+    submitter_id: int,
+    summarised_for: int | None,
 ) -> bool:
     """Closing the loop: the submitter hears once, when a verdict finished their article.
 
     `summarised_for` is the reviewer whose own walk already ends with the summary.
+    `article_done` is asked last: it tallies the article's claims and verdicts, and most
+    verdicts are given by the submitter, who needs no notice.
     """
-    return became_final and article_done and submitter_id != summarised_for
+    return became_final and submitter_id != summarised_for and article_done()
 
 
 def distinct_matches(

@@ -22,19 +22,21 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+import numpy as np
 from sqlmodel import Session
 
 from db import index_feed
 from db.uow import Database, UnitOfWork
 from domain.archived import ArchivedVerdict
 from domain.claim_index import Candidate, HybridIndex, IndexLocked, IndexUnusable
-from domain.embedding import SentenceEncoder, Vectors, get_encoder
+from domain.embedding import DIMENSIONS, SentenceEncoder, Vectors, get_encoder
 from domain.log_position import LogPosition
 from domain.matching import compare_claims, warm_up
 from domain.normalize import normalize_claim
@@ -57,6 +59,9 @@ _EMBED_ON_THE_FLY = 2
 _MIN_SCORE = 25.0
 # Standing verdicts kept in memory (the cache is emptied when it grows past this).
 _STANDING_CACHE = 100_000
+# Vectors of recent texts: a claim is embedded once, when its article arrives, and its card,
+# the verdict's catch-up and a re-shown card reuse that vector (~6 MB at most).
+_RECENT_VECTORS = 4096
 Progress = Callable[[int, int], None]  # (done, total)
 T = TypeVar("T")
 
@@ -100,12 +105,14 @@ class ClaimArchive:
         self._position = LogPosition()
         self._fill_cursor = 0
         self._last_poll = 0.0
+        self._unsaved = False  # caught up with changes that no index commit holds yet
         self._lock = threading.RLock()
         self.rebuilt = False
         self._embed_limit = embed_limit
         self._standing: dict[int, index_feed.StandingVerdict | None] = {}
         self._generation = 0
         self._pool: ThreadPoolExecutor | None = None
+        self._recent: OrderedDict[str, Vectors] = OrderedDict()
         self._warming: threading.Thread | None = None
 
     # -- opening, following the log ----------------------------------------------------------
@@ -146,6 +153,7 @@ class ClaimArchive:
                 self._open(progress=progress, embed=embed)
             else:
                 self.catch_up(everything=True)
+                self.save()
 
     def _read(self, work: Callable[[Session], T]) -> T:
         """Run a read in the caller's unit of work when there is one, else in one of our own."""
@@ -154,7 +162,7 @@ class ClaimArchive:
             return work(session)
         if self._db is None:
             raise RuntimeError("ClaimArchive.load(db) was not called")
-        return self._db.run(lambda tx: work(tx.session), effect=False)
+        return self._db.run(lambda tx: work(tx.session), reads_only=True)
 
     @contextmanager
     def _within(self, tx: UnitOfWork | None) -> Iterator[None]:
@@ -200,6 +208,7 @@ class ClaimArchive:
             self._position = LogPosition.from_json(index.meta.get("position"))
             self._fill_cursor = int(index.meta.get("fill_cursor", 0))
         self.catch_up(everything=True)
+        self.save()
 
     def _rebuild(self, *, progress: Progress | None, embed: bool) -> None:
         """Index every archived claim from the database; the log position is taken first, so a
@@ -275,9 +284,28 @@ class ClaimArchive:
                 if len(seen) < 100_000:
                     break
             self._position.expire(now=now)
-            if changed and self._index is not None and self._index.writable:
-                self._index.commit(self._meta())
+            if changed:
+                self._unsaved = True
             return changed
+
+    def save(self) -> None:
+        """Make what was caught up with durable in the index folder, if anything was.
+
+        Not done per verdict: a commit writes to disk for about a tenth of a second, and until
+        one the new claims are found by meaning only (their vectors count at once). The bot
+        saves every couple of seconds and on stop; a crash before a save only means the next
+        start catches up from the last saved position.
+        """
+        with self._lock:
+            index = self._index
+            if not self._unsaved or index is None or not index.writable:
+                return
+            meta, self._unsaved = self._meta(), False
+        try:
+            index.commit(meta)
+        except BaseException:
+            self._unsaved = True
+            raise
 
     def refresh(self, tx: UnitOfWork | None = None) -> None:
         """Poll the verdict log now (opening the index first if :meth:`load` was not called)."""
@@ -343,9 +371,39 @@ class ClaimArchive:
             self._encoder = get_encoder()
         return self._encoder
 
+    def embed_ahead(self, texts: Sequence[str]) -> None:
+        """Embed an article's claims in one batch before their cards are built (outside any
+        transaction), so that each card's lookup and each verdict's catch-up finds its vector."""
+        with self._lock:
+            todo = list(dict.fromkeys(t for t in texts if t not in self._recent))
+        if todo:
+            self._remember(todo, self._encoder_now().encode(todo))
+
+    def _remember(self, texts: Sequence[str], vectors: Vectors) -> None:
+        with self._lock:
+            for text, vector in zip(texts, vectors, strict=True):
+                self._recent[text] = vector
+                self._recent.move_to_end(text)
+            while len(self._recent) > _RECENT_VECTORS:
+                self._recent.popitem(last=False)
+
+    def _recalled(self, text: str) -> Vectors | None:
+        with self._lock:
+            return self._recent.get(text)
+
     def _encode(self, texts: list[str], progress: Callable[[int], None] | None = None) -> Vectors:
-        if len(texts) <= 16:
-            return self._encoder_now().encode(texts, progress=progress)
+        if len(texts) <= 16:  # a lookup or a verdict's claims: maybe embedded just before
+            known = {t: v for t in texts if (v := self._recalled(t)) is not None}
+            todo = list(dict.fromkeys(t for t in texts if t not in known))
+            if todo:
+                encoded = self._encoder_now().encode(todo, progress=progress)
+                self._remember(todo, encoded)
+                known.update(zip(todo, encoded, strict=True))
+            return (
+                np.stack([known[t] for t in texts])
+                if texts
+                else np.zeros((0, DIMENSIONS), dtype=np.float32)
+            )
         if self._batch_encoder is None:
             # Batches use both cores; single lookups one (less contention with the bot's loop).
             self._batch_encoder = SentenceEncoder(threads=2)
@@ -431,11 +489,16 @@ class ClaimArchive:
         self._opened()
         self.catch_up()
         normalized = normalize_claim(text)
-        # The query is embedded in a worker thread while BM25 runs here (both release the GIL).
-        embedding = self._worker().submit(self._encoder_now().encode_one, text)
         assert self._index is not None
-        lexical = self._index.bm25(normalized)
-        vector = embedding.result()
+        vector = self._recalled(text)
+        if vector is None:
+            # The query is embedded in a worker thread while BM25 runs here (both release the GIL).
+            embedding = self._worker().submit(self._encoder_now().encode_one, text)
+            lexical = self._index.bm25(normalized)
+            vector = embedding.result()
+            self._remember([text], vector[None, :])
+        else:
+            lexical = self._index.bm25(normalized)
         candidates = self._candidates(normalized, vector, lexical)
         candidates = candidates[: max(limit, _LOOKUP_CANDIDATES)]
         if not candidates:

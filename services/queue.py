@@ -65,7 +65,7 @@ class QueueService:
             items = tx.claims.queue_page(now=utcnow(), offset=current * PAGE_SIZE, limit=PAGE_SIZE)
             return QueuePage(items, current, pages, pending, articles)
 
-        return self._db.run(work)
+        return self._db.run(work, reads_only=True)
 
     def mine(self, member: Member) -> Mine:
         def work(tx: UnitOfWork) -> Mine:
@@ -79,7 +79,7 @@ class QueueService:
             ]
             return Mine(assigned, recent)
 
-        return self._db.run(work)
+        return self._db.run(work, reads_only=True)
 
     def digest(self) -> tuple[QueuePage, int]:
         """The first page of the queue and the number of disputed claims, for the daily digest."""
@@ -90,4 +90,4 @@ class QueueService:
             disputed = tx.claims.status_counts().get(ClaimStatus.DISPUTED, 0)
             return QueuePage(items, 0, page_count(pending), pending, articles), disputed
 
-        return self._db.run(work)
+        return self._db.run(work, reads_only=True)

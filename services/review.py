@@ -88,6 +88,9 @@ class ReviewService:
         extraction = extract(readable, max_claims=None)
         found = extraction.claims
         normalized = [normalize_claim(c.text) for c in found]
+        # Embedded now, in one batch and outside the transaction: each card then finds its vector.
+        likely = most_worthy([c.score for c in found], self._max_claims)
+        self._archive.embed_ahead([found[i].text for i in likely])
         truncated = self._max_chars if len(article.text) > self._max_chars else None
         if article.title is None and article.source_kind == "text":
             article = replace(article, title=headline(article.text))
@@ -197,7 +200,7 @@ class ReviewService:
                     return article.id, article.text
             return None
 
-        held = self._db.run(find, effect=False)
+        held = self._db.run(find, reads_only=True)
         if held is None:
             return None
         article_id, text = held
@@ -349,12 +352,16 @@ class ReviewService:
             assert walk is not None and walk.claim_id is not None
             claim = tx.claims.get(walk.claim_id)
             assert claim is not None
-            current = self._current(tx, claim, walk)
+
+            def current() -> ClaimCard | AwaitingSource:  # not needed for the usual source link
+                assert claim is not None and walk is not None
+                return self._current(tx, claim, walk)
+
             if route is TextRoute.EDIT:
                 return self._restate(tx, member, chat_id, claim, text)
             if route is TextRoute.RESEND:
                 tx.walks.clear_card_lost(reviewer_id=member.reviewer_id, chat_id=chat_id)
-                return Resent(current)
+                return Resent(current())
             if route is TextRoute.ASK:
                 held = text if walk.pending_text is None else f"{walk.pending_text}\n\n{text}"
                 held = held[: self._max_chars]
@@ -363,13 +370,14 @@ class ReviewService:
                     claim_id=walk.claim_id,
                     number=claim.position + 1,
                     owes_source=walk.pending_rating is not None,
-                    resend=current if walk.card_lost else None,
+                    resend=current() if walk.card_lost else None,
                     fingerprint=fingerprint(held),
                     joined=walk.pending_text is not None,
                 )
             if reply is None:
-                assert isinstance(current, AwaitingSource) and link_error is not None
-                return BadLink(link_error, current)
+                awaiting = current()
+                assert isinstance(awaiting, AwaitingSource) and link_error is not None
+                return BadLink(link_error, awaiting)
             assert walk.pending_rating is not None
             return self._advance(
                 tx,
@@ -427,7 +435,7 @@ class ReviewService:
                 claim.id, claim.position + 1, claim.context, sentence, claim.claimant
             )
 
-        return self._db.run(work, effect=False)
+        return self._db.run(work, reads_only=True)
 
     def start_edit(self, member: Member, chat_id: int, claim_id: int) -> EditAsked | Stale:
         """ "✏️ Edit": the reviewer's next text restates the claim (before it is rated)."""

@@ -37,7 +37,7 @@ class StatsService:
             opinions = tx.verdicts.opinions(since)
             return compute_stats(period, facts, opinions, tx.claims.status_counts())
 
-        return self._db.run(work)
+        return self._db.run(work, reads_only=True)
 
 
 def _distinct_names(names: dict[int, str]) -> dict[int, str]:

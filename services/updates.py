@@ -30,7 +30,7 @@ class UpdateLog:
 
     def seen(self, update_id: int) -> bool:
         """Whether the update's effect is already stored (a cheap look before any reply)."""
-        return self._db.run(lambda tx: tx.updates.seen(update_id), effect=False)
+        return self._db.run(lambda tx: tx.updates.seen(update_id), reads_only=True)
 
     def prune(self) -> int:
         """Forget update ids older than a day; Telegram stops redelivering long before that."""

@@ -8,6 +8,7 @@ the same transaction, every time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from db.models import Claim, utcnow
 from db.repositories.verdicts import StandingVerdict
@@ -124,13 +125,16 @@ def notices_for(
     that made its last open claim final can finish it)."""
     if change is None or change.article_id is None or not change.became_final:
         return ()
-    summary = article_summary(tx, change.article_id)
-    article = tx.articles.get(change.article_id)
-    if article is None or not notify_submitter(
+    article_id = change.article_id
+    article = tx.articles.get(article_id)
+    if article is None:
+        return ()
+    summary = cache(lambda: article_summary(tx, article_id))
+    if not notify_submitter(
         became_final=True,
-        article_done=summary.tally.done,
+        article_done=lambda: summary().tally.done,
         submitter_id=article.submitted_by_id,
         summarised_for=summarised_for,
     ):
         return ()
-    return (Notice(article.chat_id, summary),)
+    return (Notice(article.chat_id, summary()),)

@@ -20,6 +20,7 @@ from bot.handlers.common import (
     pressed_button,
     reply,
     run,
+    user_text,
 )
 from bot.handlers.walk import send_notices, show_card, show_current, source_reply
 from domain.documents import MAX_DOCUMENT_BYTES, DocumentError, document_text
@@ -33,7 +34,7 @@ async def on_text(update: Update, context: BotContext) -> None:
     """Any text that is not a command: a source link if one is owed, else an article."""
     message = update.effective_message
     assert message is not None
-    text = message.text or message.caption or ""
+    text = user_text(message)
     if not text.strip():
         await reply(update, texts.EMPTY_ARTICLE)
         return
@@ -150,6 +151,11 @@ async def on_document(update: Update, context: BotContext) -> None:
     await submit(update, context, article, progress)
 
 
+#: Pasted text up to this long is read in a fraction of a second: its answer comes without a
+#: "Reading…" message first (two requests fewer per article).
+QUICK_TEXT_CHARS = 3000
+
+
 async def submit(
     update: Update,
     context: BotContext,
@@ -158,9 +164,10 @@ async def submit(
 ) -> None:
     """Store the article, say how many claims it has, and send the first one."""
     chat_id = chat_id_of(update)
-    if progress is None:
+    if progress is None and len(article.text) > QUICK_TEXT_CHARS:
         progress = await reply(update, texts.READING)
-    await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    if progress is not None:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
     member = context.the_member
     submission = await run(context.services.review.submit_article, member, chat_id, article)
     logger.info(
@@ -171,7 +178,10 @@ async def submit(
     if submission.reusable:
         markup = keyboards.reuse_all_keyboard(submission.article_id, submission.reusable)
     try:
-        await edit(context, chat_id, progress.message_id, summary, markup)
+        if progress is None:
+            await reply(update, summary, markup)
+        else:
+            await edit(context, chat_id, progress.message_id, summary, markup)
     except NetworkError as error:  # retried already; the first claim matters more
         if not is_transient(error):
             raise

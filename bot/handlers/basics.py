@@ -36,6 +36,12 @@ async def fill_embeddings(context: BotContext) -> None:
         logger.info("embedded %s archived claims in the background", filled)
 
 
+async def save_index(context: BotContext) -> None:
+    """JobQueue callback: commit the claims the archive took in since the last save (see
+    `ClaimArchive.save`: never once per verdict, which would cost each press a disk write)."""
+    await run(context.services.archive.save)
+
+
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure with its update id and tell the reviewer that nothing was lost."""
     update_id = update.update_id if isinstance(update, Update) else None

@@ -121,6 +121,12 @@ async def edit_markup_off(context: BotContext, chat_id: int, message_id: int | N
         logger.debug("buttons of message %s left: %s", message_id, error)
 
 
+def user_text(message: Message) -> str:
+    """What the user wrote (text or caption), without NUL characters: PostgreSQL cannot store
+    them, and no reader needs them."""
+    return (message.text or message.caption or "").replace("\x00", "")
+
+
 def chat_id_of(update: Update) -> int:
     chat = update.effective_chat
     assert chat is not None

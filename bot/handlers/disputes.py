@@ -20,6 +20,7 @@ from bot.handlers.common import (
     pressed_button,
     reply,
     run,
+    user_text,
 )
 from bot.handlers.walk import send_notices
 from domain.disputes import Refused
@@ -99,7 +100,7 @@ async def on_reply(update: Update, context: BotContext) -> None:
             context.the_member,
             chat_id,
             claim_id,
-            message.text or "",
+            user_text(message),
         )
     if isinstance(result, Refused):
         await reply(update, escape(result.reason, quote=False))

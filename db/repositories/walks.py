@@ -6,7 +6,8 @@ was drawn for), so of two racing taps only one moves the walk.
 
 from __future__ import annotations
 
-from sqlalchemy import Update, update
+from sqlalchemy import Update, bindparam, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from db.models import ReviewSession, utcnow
@@ -23,6 +24,22 @@ def _walk_of(reviewer_id: int, chat_id: int) -> Update:
     )
 
 
+# Built once, in the order of WalkState's fields.
+_STATE = sa_select(
+    col(ReviewSession.article_id),
+    col(ReviewSession.claim_id),
+    col(ReviewSession.pending_rating),
+    col(ReviewSession.claim_message_id),
+    col(ReviewSession.pending_text),
+    col(ReviewSession.pending_note),
+    col(ReviewSession.card_lost),
+    col(ReviewSession.editing),
+).where(
+    col(ReviewSession.reviewer_id) == bindparam("reviewer_id"),
+    col(ReviewSession.chat_id) == bindparam("chat_id"),
+)
+
+
 class WalkRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -36,19 +53,12 @@ class WalkRepository:
         return self._session.exec(statement).first()
 
     def state(self, reviewer_id: int, chat_id: int) -> WalkState | None:
-        walk = self.get(reviewer_id, chat_id)
-        if walk is None:
-            return None
-        return WalkState(
-            walk.article_id,
-            walk.claim_id,
-            walk.pending_rating,
-            walk.claim_message_id,
-            walk.pending_text,
-            walk.pending_note,
-            walk.card_lost,
-            walk.editing,
-        )
+        """Read as plain columns, not as an ORM object: read on every step, it then costs no
+        identity-map bookkeeping, and the compare-and-set UPDATEs have no object to refresh."""
+        row = self._session.execute(
+            _STATE, {"reviewer_id": reviewer_id, "chat_id": chat_id}
+        ).first()
+        return None if row is None else WalkState(*row)
 
     def start(self, *, reviewer_id: int, chat_id: int, article_id: int, claim_id: int) -> None:
         """Point the reviewer's walk in this chat at a claim, replacing any earlier walk."""

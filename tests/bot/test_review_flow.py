@@ -312,18 +312,33 @@ async def test_handler_failure_is_reported_and_logged(
     assert _verdicts(bot) == [], "the failed step wrote nothing"
 
 
-async def test_a_paraphrase_is_checked_before_and_a_changed_figure_only_similar(
+async def _near_card(bot: BotHarness, text: str) -> str:
+    """Send a one-claim article and give its card's text (then leave it pending)."""
+    before = set(bot.server.messages)
+    bot.say(ADMIN_ID, text)
+    card = await bot.server.wait_for_message(
+        ADMIN_ID,
+        lambda m: (m.chat_id, m.message_id) not in before and "What is your verdict?" in shown(m),
+    )
+    await bot.reply_to(ADMIN_ID, "/cancel", "stay pending")
+    return shown(card)
+
+
+async def test_a_paraphrase_is_checked_before_and_a_near_miss_only_similar(
     bot: BotHarness,
 ) -> None:
     """The same claim in other words comes back with its verdict and the reuse button; the same
-    words with another figure are only similar, with the difference named."""
+    words with another figure, another person or a negation are only similar, with the
+    difference named."""
     first = (
         "There are an estimated 8,000 ISIS fighters imprisoned in Syria, officials said.\n"
-        "About 70,000 people are living in the al-Hol camp, the United Nations said on Monday."
+        "About 70,000 people are living in the al-Hol camp, the United Nations said on Monday.\n"
+        "Obama deported more immigrants than any other president, the report said."
     )
-    await bot.reply_to(ADMIN_ID, first, "found 2 claims")
+    await bot.reply_to(ADMIN_ID, first, "found 3 claims")
     await _rate_with_source(bot, 1, "False", SOURCE)
-    await bot.reply_to(ADMIN_ID, "/cancel", "stay pending")
+    bot.press(ADMIN_ID, await bot.card(ADMIN_ID, 2), "Skip")
+    await _rate_with_source(bot, 3, "True", SOURCE)
 
     await bot.reply_to(
         ADMIN_ID,
@@ -345,3 +360,15 @@ async def test_a_paraphrase_is_checked_before_and_a_changed_figure_only_similar(
     )
     assert "Checked before" not in shown(near)
     assert "Similar, not the same" in shown(near) and "8000 → 18000" in shown(near).replace(",", "")
+    await bot.reply_to(ADMIN_ID, "/cancel", "stay pending")
+
+    person = await _near_card(
+        bot, "Clinton deported more immigrants than any other president, the report said."
+    )
+    assert "Checked before" not in person
+    assert "Similar, not the same" in person and "another person: Obama / Clinton" in person
+    negated = await _near_card(
+        bot, "Obama did not deport more immigrants than any other president, the report said."
+    )
+    assert "Checked before" not in negated
+    assert "Similar, not the same" in negated and "negated" in negated

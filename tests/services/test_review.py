@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,6 +60,8 @@ def counting(engine: Engine) -> Iterator[SqlCount]:
 
     def statement(*args: Any) -> None:
         seen.statements.append(str(args[2]).split()[0].upper())
+        if os.environ.get("SQL_SHOW"):
+            print("   ", " ".join(str(args[2]).split())[:230])
 
     def begin(*args: Any) -> None:
         seen.transactions += 1
@@ -94,7 +97,7 @@ def test_one_verdict_press_is_one_transaction(make_services: MakeServices) -> No
     with counting(services.db.engine) as sql:
         sourced = services.review.give_source(admin, chat, "https://www.bls.gov/cps")
     assert isinstance(sourced, Step) and sql.transactions == 1
-    print(f"source link: {len(sql.statements)} statements")
+    print(f"source link: {len(sql.statements)} statements: {sql.statements}")
 
 
 @pytest.mark.postgres

@@ -493,6 +493,16 @@ class FakeBotApi:
             lines.append(f"  {call.method} {text}{status}")
         return "\n".join(lines) or "  (none)"
 
+    async def wait_confirmed(self, update_id: int, *, timeout: float = 10.0) -> None:
+        """Wait until the bot has confirmed the update (asked for updates past it): the poller
+        does that only once the update is handled."""
+
+        def confirmed() -> bool | None:
+            return all(u["update_id"] != update_id for u in self._updates) or None
+
+        if await self._wait(confirmed, timeout) is None:
+            raise TimeoutError(f"update {update_id} not confirmed within {timeout} s")
+
     async def _wait(self, find: Callable[[], _T | None], seconds: float) -> _T | None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
@@ -962,6 +972,7 @@ class FakeBotApi:
         timeout = float(params.get("timeout") or 0)
         if offset:
             self._updates = [u for u in self._updates if u["update_id"] >= offset or "_again" in u]
+            self._notify_state()  # a test may wait for the confirmation (`wait_confirmed`)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
