@@ -344,12 +344,15 @@ async def _bot(
     with sqlite3.connect(prepared.folder / "desk.db") as database:
         database.execute("DELETE FROM processed_update")
     users = max(queries, _ARTICLES)
+    # Reviewers new to a kept archive: one from an earlier run has a claim waiting for its verdict,
+    # and the bot asks before reading another article.
+    first_user = _FIRST_USER + 1000 * (int(time.time()) % 1_000_000)
     env = {
         **{k: v for k, v in _env(prepared.folder).items() if not k.startswith("TELEGRAM_")},
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_URL": server.base_url,
         "TELEGRAM_FILE_URL": server.base_file_url,
-        "FACTDESK_ADMINS": ",".join(str(_FIRST_USER + i) for i in range(users)),
+        "FACTDESK_ADMINS": ",".join(str(first_user + i) for i in range(users)),
         "NO_PROXY": "127.0.0.1,localhost",
         "PTB_TIMEDELTA": "1",
     }
@@ -362,12 +365,12 @@ async def _bot(
         ready = polled.at - started
         ready_rss = _status_mb(process.pid, "VmRSS")
         searches: dict[str, list[float]] = {}
-        for user, (kind, text) in enumerate(prepared.asked, start=_FIRST_USER):
+        for user, (kind, text) in enumerate(prepared.asked, start=first_user):
             reply = await _answer(server, user, f"/search {text}")
             searches.setdefault(kind, []).append(reply)
         cards: dict[str, list[float]] = {}
         claims = [(kind, text) for kind, text in prepared.asked if kind != "unrelated"]
-        for user, (kind, text) in enumerate(claims[:_ARTICLES], start=_FIRST_USER):
+        for user, (kind, text) in enumerate(claims[:_ARTICLES], start=first_user):
             # The card, or the note that the text holds no check-worthy claim.
             # A sentence without its full stop reads as a headline, which is not offered.
             article = text if text.endswith((".", "!", "?")) else f"{text}."
