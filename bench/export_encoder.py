@@ -55,7 +55,7 @@ def main() -> int:
     source = get_model_path()
     bert = AutoModel.from_pretrained(str(source)).eval()
 
-    class Pooled(torch.nn.Module):  # type: ignore[misc,unused-ignore]
+    class Pooled(torch.nn.Module):  # type: ignore[misc,unused-ignore]  # typed when torch is installed
         """BERT, then the mean over real tokens, then L2 normalisation (sentence-transformers)."""
 
         def __init__(self) -> None:

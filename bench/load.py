@@ -269,6 +269,7 @@ async def bench(args: argparse.Namespace) -> None:
                 stderr=asyncio.subprocess.DEVNULL,
             )
         cpu_before, started = _cpu_seconds(bot.pid), time.monotonic()
+        harness_before = time.process_time()
         until = started + args.seconds
         pace = Pace(args.rate)
         await asyncio.gather(
@@ -276,11 +277,15 @@ async def bench(args: argparse.Namespace) -> None:
         )
         elapsed = time.monotonic() - started
         cpu = _cpu_seconds(bot.pid) - cpu_before
+        harness = time.process_time() - harness_before
         router.cancel()
         if profiler is not None:
             await profiler.wait()
         stored = _stored(database)
         _report(args, tally, elapsed, cpu, stored)
+        # The fake Bot API and the reviewers share this machine with the bot: a busy load
+        # generator delays answers too.
+        print(f"load generator (fake Bot API + reviewers): {harness / elapsed:.0%} of a core")
     finally:
         bot.terminate()
         _, stderr = await bot.communicate()

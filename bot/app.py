@@ -58,7 +58,7 @@ def build_application(settings: Settings, shared: Services | None = None) -> Fac
         .token(settings.require_token())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.file_url)
-        .rate_limiter(RetryingRateLimiter(_rate_limiter(settings)))
+        .rate_limiter(RetryingRateLimiter(_rate_limiter(settings), others=_no_rate()))
         .read_timeout(settings.factdesk_telegram_timeout)
         .get_updates_request(feed)
         .concurrent_updates(True)
@@ -78,10 +78,15 @@ def build_application(settings: Settings, shared: Services | None = None) -> Fac
 
 
 def _rate_limiter(settings: Settings) -> AIORateLimiter:
-    """Telegram's limits (30 messages a second, 20 a minute per group); with
+    """Telegram's limits for messages (30 a second, 20 a minute per group); with
     FACTDESK_RATE_LIMIT=false no throttling, but a 429 from the server is still waited out."""
     if settings.factdesk_rate_limit:
         return AIORateLimiter(max_retries=3)
+    return _no_rate()
+
+
+def _no_rate() -> AIORateLimiter:
+    """No throttling; a 429 from the server is still waited out."""
     return AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
 
 

@@ -15,6 +15,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot import texts
 from bot.context import BotContext
 from bot.handlers.common import person, run
+from bot.polling import is_fresh
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +28,10 @@ async def gate(update: Update, context: BotContext) -> None:
     updates.begin(update.update_id)
     # A message may be answered before its effect is written ("Reading…"), so a redelivered one
     # is dropped here. A button's first step is its write, which refuses a redelivery by itself
-    # (and a refused tap looks before answering), so a press costs no extra transaction.
-    if update.callback_query is None and await run(updates.seen, update.update_id):
+    # (and a refused tap looks before answering), so a press costs no extra transaction; nor
+    # does a message the poller knows to be new.
+    may_repeat = update.callback_query is None and not is_fresh(context.bot_data, update.update_id)
+    if may_repeat and await run(updates.seen, update.update_id):
         logger.info("update %s was handled before; dropped", update.update_id)
         raise ApplicationHandlerStop
     context.member = await run(context.services.access.member, who)

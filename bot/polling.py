@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from telegram import Update
@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 #: in hand (a slow one holds the offset back), before asking again.
 _IN_HAND_WAIT = 0.2
 _GRACE_ON_STOP = 10.0
+#: Telegram's (and PTB's) default number of updates in one getUpdates answer.
+_BATCH = 100
 
 
 _FEED = "factdesk.update_feed"
@@ -62,6 +64,18 @@ class UpdateFeed(HTTPXRequest):
         return answer
 
 
+_FRESH = "factdesk.fresh_updates"
+
+
+def is_fresh(bot_data: Mapping[Any, Any], update_id: int) -> bool:
+    """Whether the poller knows this update was never delivered before, so that nobody needs
+    to look it up among the handled ones: its id is above every id this process took before,
+    and it came after the backlog waiting at start (which may hold updates that a process killed
+    meanwhile had in hand). Webhook mode knows nothing of the kind: every update is looked up."""
+    fresh = bot_data.get(_FRESH)
+    return isinstance(fresh, set) and update_id in fresh
+
+
 def use_feed(application: FactdeskApp, feed: UpdateFeed) -> None:
     """Remember the application's getUpdates connection (built with `get_updates_request`)."""
     application.bot_data[_FEED] = feed
@@ -77,6 +91,8 @@ class ConfirmingPoller:
         self._in_flight: dict[int, asyncio.Task[None]] = {}
         self._handled: set[int] = set()  # handled ids Telegram may still send again
         self._highest = -1
+        self._fresh: set[int] = set()  # in hand, and never delivered before (see `is_fresh`)
+        self._backlog_done = False  # an answer came back short of a full batch
 
     @property
     def offset(self) -> int:
@@ -91,10 +107,16 @@ class ConfirmingPoller:
         feed = self._application.bot_data.get(_FEED)
         if isinstance(feed, UpdateFeed):
             feed.known = self._known
+        self._application.bot_data[_FRESH] = self._fresh
         await bot.delete_webhook(drop_pending_updates=False)
         delay = 1.0
         while not stop.is_set():
             offset = self.offset
+            # This request confirms everything below `offset`: Telegram will not send those
+            # again, so they need not be remembered (and one that still comes, as a test's
+            # redelivery does, is new to the feed's filter). An answer to this very request may
+            # bring an update that finished while it was on its way: that one is still kept.
+            self._handled = {handled for handled in self._handled if handled >= offset}
             fetch = asyncio.ensure_future(
                 bot.get_updates(offset=offset, timeout=self._timeout, allowed_updates=self._allowed)
             )
@@ -115,11 +137,9 @@ class ConfirmingPoller:
                 delay = min(delay * 2, 30.0)
                 continue
             delay = 1.0
-            # Telegram has now dropped everything below `offset`: no answer can bring those back,
-            # so they need not be remembered. (An answer to this very request may still bring an
-            # update that finished while it was on its way: that one is still remembered.)
-            self._handled = {handled for handled in self._handled if handled >= offset}
-            if not self._take(updates) and self._in_flight:
+            taken = self._take(updates)
+            self._backlog_done = self._backlog_done or len(updates) < _BATCH
+            if not taken and self._in_flight:
                 await asyncio.wait(
                     set(self._in_flight.values()),
                     timeout=_IN_HAND_WAIT,
@@ -135,6 +155,8 @@ class ConfirmingPoller:
         new = 0
         for update in updates:
             uid = update.update_id
+            if self._backlog_done and uid > self._highest:
+                self._fresh.add(uid)
             self._highest = max(self._highest, uid)
             if uid in self._in_flight or uid in self._handled:
                 continue
@@ -151,6 +173,7 @@ class ConfirmingPoller:
 
     def _done(self, uid: int) -> None:
         self._in_flight.pop(uid, None)
+        self._fresh.discard(uid)
         self._handled.add(uid)
 
     async def _finish(self, bot: object) -> None:

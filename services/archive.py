@@ -531,7 +531,11 @@ class ClaimArchive:
                 continue
             cosine = cosines.get(candidate.claim_id, candidate.cosine)
             comparison = compare_claims(
-                text, verdict.claim_text, cosine=cosine, lexical=candidate.lexical
+                text,
+                verdict.claim_text,
+                cosine=cosine,
+                lexical=candidate.lexical,
+                encode=self._encode,
             )
             result.append(
                 ArchivedVerdict(

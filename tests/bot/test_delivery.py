@@ -8,7 +8,9 @@ from collections.abc import Awaitable, Callable
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, col, select
+from telegram.ext import AIORateLimiter
 
+from bot.delivery import RetryingRateLimiter
 from db.models import ReviewSession, Verdict
 from tests.bot.test_review_flow import JOBS_REPORT, SOURCE
 from tests.conftest import ADMIN_ID, BotHarness, shown
@@ -87,3 +89,34 @@ async def test_a_card_that_never_went_out_comes_with_the_next_message(bot_with: 
     # The claim goes on as usual from the card sent again.
     bot.press(ADMIN_ID, card, "Not a claim")
     await bot.card(ADMIN_ID, 3)
+
+
+async def test_only_new_messages_count_against_telegrams_message_rate() -> None:
+    """Edits and chat actions are not messages: they pass at once, while new messages keep to
+    the overall rate (here 5 a second instead of Telegram's 30, to keep the test short)."""
+    limiter = RetryingRateLimiter(
+        AIORateLimiter(overall_max_rate=5, overall_time_period=1, group_max_rate=0),
+        others=AIORateLimiter(overall_max_rate=0, group_max_rate=0),
+    )
+    await limiter.initialize()
+
+    async def answer() -> bool:
+        return True
+
+    async def burst(endpoint: str, count: int) -> float:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        await asyncio.gather(
+            *(
+                limiter.process_request(answer, (), {}, endpoint, {"chat_id": 7}, None)
+                for _ in range(count)
+            )
+        )
+        return loop.time() - started
+
+    try:
+        assert await burst("editMessageText", 20) < 0.5
+        assert await burst("sendChatAction", 20) < 0.5
+        assert await burst("sendMessage", 15) > 1.5  # 15 messages at 5 a second
+    finally:
+        await limiter.shutdown()

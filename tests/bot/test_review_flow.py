@@ -372,3 +372,35 @@ async def test_a_paraphrase_is_checked_before_and_a_near_miss_only_similar(
     )
     assert "Checked before" not in negated
     assert "Similar, not the same" in negated and "negated" in negated
+
+
+async def test_an_acronym_spelled_out_is_checked_before_and_a_swapped_comparison_only_similar(
+    bot: BotHarness,
+) -> None:
+    """ "The NHS" and "the National Health Service" are one claim (the card offers the earlier
+    verdict and its reuse); the same comparison with its two terms swapped is only similar, with
+    the swap named."""
+    first = (
+        "The NHS is short of 40,000 nurses, the union said.\n"
+        "Electric cars produce more emissions than petrol cars, the report claims."
+    )
+    await bot.reply_to(ADMIN_ID, first, "found 2 claims")
+    await _rate_with_source(bot, 1, "False", SOURCE)
+    await _rate_with_source(bot, 2, "Misleading", SOURCE)
+
+    await bot.reply_to(
+        ADMIN_ID, "The National Health Service lacks 40,000 nurses, the union said.", "found 1"
+    )
+    card = await bot.card(ADMIN_ID, 1)
+    assert "Checked before: False" in shown(card), shown(card)
+    assert any("Reuse" in label for label, _ in bot.server.buttons(card))
+    await bot.reply_to(ADMIN_ID, "/cancel", "stay pending")
+
+    before = set(bot.server.messages)
+    bot.say(ADMIN_ID, "Petrol cars produce more emissions than electric cars, the report claims.")
+    near = await bot.server.wait_for_message(
+        ADMIN_ID,
+        lambda m: (m.chat_id, m.message_id) not in before and "What is your verdict?" in shown(m),
+    )
+    assert "Checked before" not in shown(near), shown(near)
+    assert "Similar, not the same" in shown(near) and "roles swapped" in shown(near), shown(near)

@@ -25,6 +25,8 @@ ARCHIVED = {
     "obama": "Obama deported more immigrants than any other president",
     "crime": "Violent crime rose 13% in Texas last year",
     "vaccine": "The measles vaccine is safe for children",
+    "nhs": "The NHS is short of 40,000 nurses",
+    "cars": "Electric cars produce more emissions than petrol cars",
 }
 
 
@@ -88,6 +90,28 @@ def test_a_paraphrase_is_the_same_claim(archive: tuple[ClaimArchive, dict[str, i
     )
     assert same is not None and same.claim_id == ids["isis"]
     assert same.explanation.startswith("Same claim")
+
+
+def test_an_acronym_spelled_out_and_a_comparison_turned_around_are_checked_before(
+    archive: tuple[ClaimArchive, dict[str, int]],
+) -> None:
+    """ "NHS" / "National Health Service" and "A more than B" / "B less than A" come back with
+    the earlier verdict; the same comparison with its terms swapped does not."""
+    claims, ids = archive
+    for text, key in (
+        ("The National Health Service lacks 40,000 nurses", "nhs"),
+        ("Petrol cars emit less than electric cars", "cars"),
+    ):
+        same, _ = claims.lookup(None, text)
+        assert same is not None and same.claim_id == ids[key], (text, same)
+        assert same.explanation.startswith("Same claim")
+    same, similar = claims.lookup(None, "Petrol cars produce more emissions than electric cars")
+    assert same is None
+    match = _similar(similar, ids["cars"])
+    assert "roles swapped" in match.explanation, match.explanation
+    same, similar = claims.lookup(None, "The National Health Service lacks 40,000 beds")
+    assert same is None
+    assert "nurses / beds" in _similar(similar, ids["nhs"]).explanation
 
 
 def test_an_actor_swap_a_changed_figure_and_a_negation_are_similar_with_the_difference_named(
