@@ -6,6 +6,10 @@ Usage::
     .venv/bin/python bench/archive_search.py speed --claims 100000   # synthetic archive
     .venv/bin/python bench/archive_search.py speed --claims 100000 --real
     .venv/bin/python bench/archive_search.py speed --claims 1000000 --fill 0
+    .venv/bin/python bench/archive_search.py bot --claims 1000000 --folder /tmp/archive-1m
+
+``--folder`` keeps the archive (database and index) for the next run, which then only times the
+search (or the bot); a run that changes the index (a lookup embeds a few claims) changes it there.
 
 **quality**: the verified claims' text only (no titles; the desk stores claim text) is written to
 a CSV, imported into a new SQLite database with ``factdesk import --embed now``, and every test
@@ -21,21 +25,34 @@ background fill), then one ``factdesk search --json`` process fed one query at a
 answer from process start (target < 1.5 s) and the per-query latency p50 / p95 (target p95 < 20
 ms), seen from outside the process. Query mix as bench/matching.py (repeats, paraphrases,
 near-misses, unrelated).
+
+**bot**: the same archive, then `factdesk run` in its own process against the test suite's fake
+Bot API (tests/support/botapi.py, as bench/load.py does): the time from process start to its first
+getUpdates (ready; target < 5 s), its resident memory when ready and at its peak (target < 1 GB),
+then each query as `/search <text>` and the first 20 that are not unrelated as one-claim
+articles, each timed from the update's delivery to the bot's reply (the search results; the
+claim's card, or its note that no claim is check-worthy) at the fake server.
+The bot's background embedding fill starts 30 s after start, so a long run measures it too.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import json
 import os
 import random
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
@@ -200,20 +217,63 @@ def _real_claims() -> list[str]:
     return claims
 
 
-def speed(claims: int, queries: int, fill: int, real: bool, seed: int) -> None:
-    rng = random.Random(seed)
-    archive = _real_claims()[:claims] if real else []
-    while len(archive) < claims:
+@dataclass
+class Prepared:
+    """The archive a speed run works on, and the queries it asks."""
+
+    folder: Path
+    asked: list[tuple[str, str]]
+    imported: float = 0.0  # seconds of `factdesk import` (0: kept from an earlier run)
+    filled: float = 0.0  # seconds of `factdesk index fill`
+
+
+@contextmanager
+def _prepared(args: argparse.Namespace) -> Iterator[Prepared]:
+    """The archive in ``--folder`` (built there unless it holds one already) or a scratch one."""
+    rng = random.Random(args.seed)
+    archive = _real_claims()[: args.claims] if args.real else []
+    while len(archive) < args.claims:
         archive.append(synthetic_claim(rng))
-    asked = make_queries(archive, queries, rng)
+    asked = make_queries(archive, args.queries, rng)
     with tempfile.TemporaryDirectory(prefix="factdesk-bench-") as scratch:
-        folder = Path(scratch)
-        _write_csv(folder / "archive.csv", archive)
-        imported = _run(["import", str(folder / "archive.csv"), "--embed", "later"], folder)
-        filled = 0.0
-        if fill:
-            filled = _run(["index", "fill", "--limit", str(fill)], folder)
-        search = SearchProcess(folder, 5)
+        prepared = Prepared(args.folder or Path(scratch), asked)
+        folder = prepared.folder
+        if not (folder / "desk.db").exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            _write_csv(folder / "archive.csv", archive)
+            command = ["import", str(folder / "archive.csv"), "--embed", "later"]
+            prepared.imported = _run(command, folder)
+            fill = min(args.fill, args.claims)
+            if fill:
+                prepared.filled = _run(["index", "fill", "--limit", str(fill)], folder)
+        yield prepared
+
+
+def _print_archive(args: argparse.Namespace, prepared: Prepared) -> None:
+    kind_name = "real + synthetic" if args.real else "synthetic"
+    print(f"archive: {args.claims:,} claims ({kind_name}); load average {_load_average()}")
+    if not prepared.imported:
+        print(f"archive kept from an earlier run in {prepared.folder}: import and fill not timed")
+        return
+    print(
+        f"factdesk import --embed later (rows + word index): {prepared.imported:.1f} s  (< 120 s)"
+    )
+    if prepared.filled:
+        fill = min(args.fill, args.claims)
+        rate = fill / prepared.filled
+        print(f"factdesk index fill --limit {fill}: {prepared.filled:.1f} s = {rate:.0f} claims/s")
+    else:
+        print("embeddings: none filled (words only; lookups embed the few candidates shown)")
+
+
+def _load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def speed(args: argparse.Namespace) -> None:
+    with _prepared(args) as prepared:
+        asked = prepared.asked
+        search = SearchProcess(prepared.folder, 5)
         search.ask(asked[0][1])
         first_answer = time.perf_counter() - search.started
         latencies: dict[str, list[float]] = {}
@@ -222,16 +282,14 @@ def speed(claims: int, queries: int, fill: int, real: bool, seed: int) -> None:
             latencies.setdefault(kind, []).append(seconds * 1000)
         peak = search.peak_rss_mb()
         search.close()
-    kind_name = "real + synthetic" if real else "synthetic"
-    print(f"archive: {claims:,} claims ({kind_name})")
-    print(f"factdesk import --embed later (rows + word index): {imported:.1f} s  (target < 120 s)")
-    if fill:
-        print(f"factdesk index fill --limit {fill}: {filled:.1f} s = {fill / filled:.0f} claims/s")
-    else:
-        print("embeddings: none filled (words only; lookups embed the few candidates shown)")
+    _print_archive(args, prepared)
     print(f"first answer from process start: {first_answer:.2f} s  (target < 1.5 s)")
     print(f"peak RSS of the search process: {peak:.0f} MB")
-    print(f"{'queries':<12}{'n':>6}{'p50':>8}{'p95':>8}{'max':>8}  (ms, target p95 < 20)")
+    _print_latencies(latencies, "target p95 < 20")
+
+
+def _print_latencies(latencies: dict[str, list[float]], target: str) -> None:
+    print(f"{'queries':<12}{'n':>6}{'p50':>8}{'p95':>8}{'max':>8}  (ms, {target})")
     everything: list[float] = []
     for kind, values in latencies.items():
         everything.extend(values)
@@ -245,21 +303,138 @@ def speed(claims: int, queries: int, fill: int, real: bool, seed: int) -> None:
     )
 
 
+# -- the bot --------------------------------------------------------------------------------
+
+_FIRST_USER = 5000
+_ARTICLES = 20
+_LOST_MS = 30_000.0  # an update not answered within 30 s counts as this
+_CARD_OR_NOTHING = ("What is your verdict?", "found no check-worthy claims")
+
+
+def _status_mb(pid: int, field: str) -> float:
+    """A memory figure of a process from /proc (Linux): VmRSS now, VmHWM its peak."""
+    status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    line = next(x for x in status.splitlines() if x.startswith(field + ":"))
+    return int(line.split()[1]) / 1024
+
+
+def bot(args: argparse.Namespace) -> None:
+    with _prepared(args) as prepared:
+        figures = asyncio.run(_bot(prepared, args.queries))
+    _print_archive(args, prepared)
+    ready, ready_rss, peak, searches, cards = figures
+    print(f"factdesk run ready (first getUpdates) after {ready:.2f} s  (target < 5 s)")
+    print(f"bot RSS when ready {ready_rss:.0f} MB, peak {peak:.0f} MB  (target < 1 GB)")
+    _print_latencies(searches, "update -> reply at the fake Bot API")
+    _print_latencies(cards, "one-claim article -> its card")
+
+
+async def _bot(
+    prepared: Prepared, queries: int
+) -> tuple[float, float, float, dict[str, list[float]], dict[str, list[float]]]:
+    """`factdesk run` on the archive against the test suite's fake Bot API: the time until it
+    polls, its memory, then `/search` for each query and one-claim articles (each from a
+    reviewer of its own, so that no walk is in the way), timed from update to reply."""
+    from tests.support.botapi import TOKEN, FakeBotApi
+
+    server = FakeBotApi()
+    await server.start()
+    # A kept archive remembers the update ids an earlier run handled, and every fake server
+    # counts from 1: the bot would drop the articles as redeliveries.
+    with sqlite3.connect(prepared.folder / "desk.db") as database:
+        database.execute("DELETE FROM processed_update")
+    users = max(queries, _ARTICLES)
+    # Reviewers new to a kept archive: one from an earlier run has a claim waiting for its verdict,
+    # and the bot asks before reading another article.
+    first_user = _FIRST_USER + 1000 * (int(time.time()) % 1_000_000)
+    env = {
+        **{k: v for k, v in _env(prepared.folder).items() if not k.startswith("TELEGRAM_")},
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": server.base_url,
+        "TELEGRAM_FILE_URL": server.base_file_url,
+        "FACTDESK_ADMINS": ",".join(str(first_user + i) for i in range(users)),
+        "NO_PROXY": "127.0.0.1,localhost",
+        "PTB_TIMEDELTA": "1",
+    }
+    started = time.monotonic()
+    process = await asyncio.create_subprocess_exec(
+        *FACTDESK, "run", cwd=prepared.folder, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        polled = await server.wait_for("getUpdates", timeout=300)
+        ready = polled.at - started
+        ready_rss = _status_mb(process.pid, "VmRSS")
+        searches: dict[str, list[float]] = {}
+        for user, (kind, text) in enumerate(prepared.asked, start=first_user):
+            reply = await _answer(server, user, f"/search {text}")
+            searches.setdefault(kind, []).append(reply)
+        cards: dict[str, list[float]] = {}
+        claims = [(kind, text) for kind, text in prepared.asked if kind != "unrelated"]
+        for user, (kind, text) in enumerate(claims[:_ARTICLES], start=first_user):
+            # The card, or the note that the text holds no check-worthy claim.
+            # A sentence without its full stop reads as a headline, which is not offered.
+            article = text if text.endswith((".", "!", "?")) else f"{text}."
+            reply = await _answer(server, user, article, done=_CARD_OR_NOTHING)
+            cards.setdefault(kind, []).append(reply)
+        peak = _status_mb(process.pid, "VmHWM")
+    finally:
+        process.terminate()
+        _, stderr = await process.communicate()
+        if process.returncode not in (0, -15) or os.environ.get("BENCH_DEBUG"):
+            print(stderr.decode()[-3000:], file=sys.stderr)
+        await server.stop()
+    return ready, ready_rss, peak, searches, cards
+
+
+async def _answer(server: Any, user: int, text: str, *, done: tuple[str, ...] = ()) -> float:
+    """Milliseconds from delivering ``text`` to the bot's message (sent or edited) in that chat
+    that contains one of ``done`` (any, when empty), both by the fake server's clock;
+    ``_LOST_MS`` when none came within that time."""
+    seen = server.mark()
+    sent = time.monotonic()
+    server.send_text(user, text)
+    while time.monotonic() - sent < _LOST_MS / 1000:
+        calls = server.calls
+        for call in calls[seen:]:
+            body = str(call.params.get("text", ""))
+            if (
+                call.method in ("sendMessage", "editMessageText")
+                and int(call.params.get("chat_id", 0)) == user
+                and (not done or any(marker in body for marker in done))
+            ):
+                if os.environ.get("BENCH_DEBUG"):
+                    print(f"{user}: {body[:150]!r}", file=sys.stderr)
+                return float(call.at - sent) * 1000
+        seen = len(calls)
+        await asyncio.sleep(0.001)
+    if os.environ.get("BENCH_DEBUG"):
+        print(server.summary(), file=sys.stderr)
+    return _LOST_MS
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="what", required=True)
     sub.add_parser("quality")
-    run = sub.add_parser("speed")
-    run.add_argument("--claims", type=int, default=100_000)
-    run.add_argument("--queries", type=int, default=400)
-    run.add_argument("--fill", type=int, default=20_000, help="claims to embed (0: none)")
-    run.add_argument("--real", action="store_true", help="PolitiFact + Snopes claims first")
-    run.add_argument("--seed", type=int, default=20240)
+    for name in ("speed", "bot"):
+        run = sub.add_parser(name)
+        run.add_argument("--claims", type=int, default=100_000)
+        run.add_argument("--queries", type=int, default=400 if name == "speed" else 100)
+        run.add_argument("--fill", type=int, default=20_000, help="claims to embed (0: none)")
+        run.add_argument("--real", action="store_true", help="PolitiFact + Snopes claims first")
+        run.add_argument("--seed", type=int, default=20240)
+        run.add_argument(
+            "--folder",
+            type=Path,
+            help="keep the archive here; when it holds one already, it is used as it is",
+        )
     args = parser.parse_args()
     if args.what == "quality":
         quality()
+    elif args.what == "speed":
+        speed(args)
     else:
-        speed(args.claims, args.queries, min(args.fill, args.claims), args.real, args.seed)
+        bot(args)
     return 0
 
 

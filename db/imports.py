@@ -111,10 +111,17 @@ def _load_staged_sqlite(engine: Engine, path: str) -> int:
 
 
 def finish_load(engine: Engine) -> None:
-    """Copy what the loads wrote to SQLite's write-ahead log into the database file, once."""
+    """Copy what the loads wrote to SQLite's write-ahead log into the database file, once, and
+    give SQLite's planner statistics of the tables (as PostgreSQL's ANALYZE in the COPY path).
+
+    Without statistics SQLite takes any indexed column as selective, ``verdict.standing`` (true
+    for nearly every row) included, and scans that index where the claim_id index answers at
+    once. ANALYZE reads the indexes once: about a second at 1,000,000 claims.
+    """
     if engine.dialect.name == "sqlite":
         with engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            connection.exec_driver_sql("ANALYZE")
 
 
 _CLAIM_COLUMNS = (

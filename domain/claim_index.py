@@ -67,6 +67,20 @@ _WRITER_HEAP = 200_000_000
 # Words that carry no topic are dropped from the BM25 query (not from the index), so that a query
 # does not walk the postings of "the" across a million claims.
 _QUERY_STOPWORDS = STOPWORDS
+# Likewise a query word found in more than this share of the archived claims (once the archive is
+# large): its IDF is below ln 10, so it barely moves the ranking, but scoring its postings was
+# most of a query's time on a templated archive (4.4 ms -> 1.2 ms at 1,000,000 claims). MAP@5 of
+# BM25 on CheckThat! claim text: unchanged on CT2020-2, +0.005 on CT2021-2B.
+_COMMON_SHARE = 0.1
+_COMMON_FROM = 10_000
+# The analyser of the "body" field (tantivy's built-in "en_stem"), to ask for a word's frequency.
+_EN_STEM = (
+    tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    .filter(tantivy.Filter.remove_long(40))
+    .filter(tantivy.Filter.lowercase())
+    .filter(tantivy.Filter.stemmer("english"))
+    .build()
+)
 
 
 class IndexUnusable(Exception):
@@ -101,6 +115,21 @@ def query_terms(normalized: str) -> str:
     """The BM25 query for a normalised claim: its words without stop words, syntax-free."""
     words = [w for w in normalized.split() if w not in _QUERY_STOPWORDS and w.isalnum()]
     return " ".join(words or normalized.split())
+
+
+def _without_common(terms: str, searcher: tantivy.Searcher) -> str:
+    """The query's words without those found in more than ``_COMMON_SHARE`` of a large archive
+    (all of them when every word is that common)."""
+    if searcher.num_docs < _COMMON_FROM:
+        return terms
+    limit = _COMMON_SHARE * searcher.num_docs
+
+    def common(word: str) -> bool:
+        stems = _EN_STEM.analyze(word)
+        return bool(stems) and all(searcher.doc_freq("body", stem) > limit for stem in stems)
+
+    kept = [word for word in terms.split() if not common(word)]
+    return " ".join(kept) if kept else terms
 
 
 def _schema() -> tantivy.Schema:
@@ -464,8 +493,10 @@ class HybridIndex:
         terms = query_terms(normalized)
         if not terms:
             return {}
-        query, _errors = self._lexical.parse_query_lenient(terms, ["body"])
         searcher = self._lexical.searcher()
+        query, _errors = self._lexical.parse_query_lenient(
+            _without_common(terms, searcher), ["body"]
+        )
         hits = searcher.search(query, k, count=False).hits
         if not hits:
             return {}

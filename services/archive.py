@@ -51,7 +51,8 @@ EMBED_NOW_LIMIT = 256
 _PAGE = 20_000
 _LOOKUP_CANDIDATES = 5
 # While embeddings are still filling, at most this many words-only candidates are embedded on the
-# fly per lookup (the best by words), so that "same" can still be decided for them.
+# fly per lookup (the best by words that nothing but the cosine keeps from being "same"), so that
+# "same" can still be decided for them.
 _EMBED_ON_THE_FLY = 2
 # Candidates scoring below this (0..100) share neither words nor meaning with the text: the
 # nearest neighbours of "xyzzy" are not worth listing.
@@ -503,7 +504,13 @@ class ClaimArchive:
         if not candidates:
             return []
         standing = self._standing_verdicts([c.claim_id for c in candidates])
-        missing = [c for c in candidates if c.cosine is None and c.claim_id in standing]
+        missing = [
+            c
+            for c in candidates
+            if c.cosine is None
+            and c.claim_id in standing
+            and _could_be_same(text, standing[c.claim_id].claim_text)
+        ]
         missing = missing[:_EMBED_ON_THE_FLY]
         cosines: dict[int, float] = {}
         if missing:
@@ -603,6 +610,13 @@ class ClaimArchive:
                 if self._index.writable:
                     self._index.commit(self._meta())
                 self._index.close()
+
+
+def _could_be_same(query: str, archived: str) -> bool:
+    """Whether only the cosine is missing to call the claims the same: no figure, negation,
+    place, direction or name tells them apart. Only such a candidate is worth embedding during
+    a lookup (an encoder call is most of a lookup's time)."""
+    return not compare_claims(query, archived, cosine=None).differs
 
 
 class ArchiveSearch:
