@@ -157,10 +157,14 @@ def services_of(application: FactdeskApp) -> Services:
 
 
 async def _post_init(application: FactdeskApp) -> None:
-    """Register the command menu and load the archive before the first update arrives."""
+    """Register the command menu, load the archive and the extraction models before the first
+    update arrives."""
     await application.bot.set_my_commands(COMMANDS)
     shared = services_of(application)
-    await asyncio.to_thread(shared.archive.load, shared.db)
+    await asyncio.gather(
+        asyncio.to_thread(shared.archive.load, shared.db),
+        asyncio.to_thread(shared.review.warm_up),
+    )
     logger.info("archive loaded: %s checked claims", len(shared.archive))
 
 

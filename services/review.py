@@ -15,6 +15,7 @@ from db.uow import Database, UnitOfWork
 from domain.access import Member
 from domain.archived import ArchivedVerdict
 from domain.extraction import extract
+from domain.extraction import warm_up as warm_up_extraction
 from domain.normalize import normalize_claim
 from domain.queue import AssignmentOutcome
 from domain.source_links import LinkError, SourceReply, article_url, source_reply
@@ -78,6 +79,10 @@ class ReviewService:
         self._max_chars = max_article_chars
 
     # submission ------------------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Load what reading an article needs before the first one arrives (the bot's start)."""
+        warm_up_extraction()
 
     def submit_article(self, member: Member, chat_id: int, article: ArticleInput) -> Submission:
         """Store the article and its claims and point the reviewer's walk at the first claim.
