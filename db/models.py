@@ -18,11 +18,13 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.types import TypeDecorator
@@ -31,6 +33,10 @@ from sqlmodel import Field, SQLModel
 from domain.verdicts import ClaimStatus, Rating, Role, VerdictKind
 
 E = TypeVar("E", bound=StrEnum)
+
+#: The condition of the partial index on "Not a claim" sentences, written out so that a query
+#: can repeat it word for word (SQLite uses a partial index only for a literal condition).
+NOT_A_CLAIM_SQL = f"status = '{ClaimStatus.NOT_A_CLAIM.value}'"
 
 
 def utcnow() -> datetime:
@@ -114,7 +120,16 @@ class Claim(SQLModel, table=True):
     """A claim to check. Imported claims (from another desk's archive) have no article."""
 
     __tablename__ = "claim"
-    __table_args__ = (UniqueConstraint("article_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("article_id", "position"),
+        # Only the sentences marked "Not a claim", which every new article is checked against.
+        Index(
+            "ix_claim_not_a_claim_text",
+            "normalized_text",
+            sqlite_where=text(NOT_A_CLAIM_SQL),
+            postgresql_where=text(NOT_A_CLAIM_SQL),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # Looked up through the unique (article_id, position) index; no index of its own.

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, text, update
 from sqlmodel import Session, col, select
 
-from db.models import Article, Assignment, Claim, ReviewSession, Verdict
+from db.models import NOT_A_CLAIM_SQL, Article, Assignment, Claim, ReviewSession, Verdict
 from domain.extraction import ExtractedClaim
 from domain.normalize import normalize_claim
 from domain.queue import QueuedClaim
@@ -91,7 +91,7 @@ class ClaimRepository:
         statement = (
             select(Claim.normalized_text)
             .where(col(Claim.normalized_text).in_(sorted(set(normalized))))
-            .where(Claim.status == ClaimStatus.NOT_A_CLAIM)
+            .where(text(NOT_A_CLAIM_SQL))  # served by the partial index (migration 0008)
             .distinct()
         )
         return set(self._session.exec(statement).all())
