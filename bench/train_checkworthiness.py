@@ -122,6 +122,14 @@ def best_threshold(y: FloatArray, p: FloatArray) -> tuple[float, float]:
     return best
 
 
+def read_dev_test() -> tuple[list[str], FloatArray]:
+    """CT24 dev-test (selection only): its sentences, whitespace-normalised, and 1.0 for Yes."""
+    with DEV_TEST.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    texts = [" ".join(row["Text"].split()) for row in rows]
+    return texts, np.array([float(row["class_label"] == "Yes") for row in rows])
+
+
 def _dev_test_threshold(model: Any, vocab: list[str]) -> tuple[float, float]:
     """The threshold with the best F1 on CT24 dev-test, for sentences as the extractor sees
     them: one that cannot be a claim (a question, a fragment) scores 0."""
@@ -129,10 +137,7 @@ def _dev_test_threshold(model: Any, vocab: list[str]) -> tuple[float, float]:
 
     if not DEV_TEST.is_file():
         sys.exit(f"CT24 dev-test not found at {DEV_TEST} (or pass --cv-threshold)")
-    with DEV_TEST.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    texts = [" ".join(row["Text"].split()) for row in rows]
-    gold = np.array([float(row["class_label"] == "Yes") for row in rows])
+    texts, gold = read_dev_test()
     index = {f: i for i, f in enumerate(vocab)}
     matrix = np.zeros((len(texts), len(vocab)))
     for row, text in enumerate(texts):

@@ -27,7 +27,6 @@ About 25 minutes of two shared CPU cores for 2 layers (torch uses 2 threads).
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 import tempfile
@@ -35,28 +34,23 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from train_checkworthiness import (  # noqa: E402  (the linear model's script, beside this one)
+    DATA,
+    DEV_TEST,
+    best_threshold,
+    read_dev_test,
+)
+
 from domain.checkworthiness_encoder import MODEL_DIR  # noqa: E402
 
-DATA = REPO / ".." / "shared" / "data" / "claimbuster_2class_ncs" / "2.5xNCS.json"
-DEV_TEST = (
-    REPO
-    / ".."
-    / "shared"
-    / "data"
-    / "clef2024_task1_checkworthy_en"
-    / "CT24_checkworthy_english_dev-test.tsv"
-)
 SEED = 13
 BATCH = 32
 MAX_TOKENS = 48
 HIDDEN = 384
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def _classifier(layers: int) -> Any:
@@ -171,19 +165,6 @@ def export(model: Any, folder: Path) -> Path:
     return target
 
 
-def best_threshold(gold: FloatArray, scores: FloatArray) -> tuple[float, float]:
-    best = (0.5, 0.0)
-    for threshold in np.arange(0.1, 0.9, 0.01):
-        predicted = scores >= threshold
-        tp = float((predicted & (gold == 1)).sum())
-        precision = tp / max(predicted.sum(), 1)
-        recall = tp / max((gold == 1).sum(), 1)
-        f1 = 2 * precision * recall / max(precision + recall, 1e-9)
-        if f1 > best[1]:
-            best = (float(threshold), f1)
-    return best
-
-
 def dev_test_threshold(folder: Path, layers: int) -> tuple[float, float]:
     """The encoder's threshold with the best F1 on CT24 dev-test, as the extractor uses it:
     the encoder judges only the sentences the linear model rates between its own threshold and
@@ -194,10 +175,7 @@ def dev_test_threshold(folder: Path, layers: int) -> tuple[float, float]:
 
     (folder / "config.json").write_text(json.dumps({"threshold": 0.5, "layers": layers}))
     scorer = EncoderScorer(folder)
-    with DEV_TEST.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
-    texts = [" ".join(row["Text"].split()) for row in rows]
-    gold = np.array([float(row["class_label"] == "Yes") for row in rows])
+    texts, gold = read_dev_test()
     eligible = np.array([can_be_claim(text) for text in texts])
     linear = np.array([score(text) for text in texts])
     encoder = np.array(scorer.scores(texts))
