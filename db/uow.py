@@ -180,8 +180,12 @@ class Database:
                 changed = wrote()
                 if reads_only and changed:
                     raise RuntimeError("a unit of work that reads only wrote to the database")
-                first = mark is not None and not mark.recorded and changed
-                if first and mark is not None and not tx.updates.claim(mark.update_id):
+                if (
+                    mark is not None
+                    and not mark.recorded
+                    and changed
+                    and not tx.updates.claim(mark.update_id)
+                ):
                     raise AlreadyHandled(mark.update_id)
                 session.commit()
             except BaseException:
